@@ -1,0 +1,143 @@
+// swift-tools-version:6.2
+// utility-gateway: one target per pipeline stage (ingest → decode → normalize → store → evaluate →
+// alert/ticket → forward → query), each depending only on GatewayCore's value types, and one
+// composition root (GatewayDaemon) that wires them together.
+import PackageDescription
+
+/// Our own targets build with every warning as an error (Swift 6 strict concurrency included);
+/// dependencies keep their own settings, so a warning in a dependency cannot break our build.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "utility-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "utility-gatewayd", targets: ["utility-gatewayd"]),
+        .executable(name: "utility-gatewayctl", targets: ["utility-gatewayctl"]),
+        .executable(name: "utility-sim", targets: ["utility-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: system libraries
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+
+        // MARK: core values
+        .target(name: "GatewayCore", swiftSettings: strict),
+
+        // MARK: configuration (YAML → validated GatewayCore values)
+        .target(
+            name: "GatewayConfig",
+            dependencies: ["GatewayCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+
+        // MARK: pipeline stages
+        .target(
+            name: "GatewayMQTT",
+            dependencies: ["CMosquitto", "GatewayCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(name: "GatewayAdapters", dependencies: ["GatewayCore"], swiftSettings: strict),
+        .target(
+            name: "GatewayStore",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "GatewayIngest",
+            dependencies: [
+                "GatewayCore", "GatewayAdapters", "GatewayStore", "GatewayMQTT",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: composition root and executables
+        .target(
+            name: "GatewayDaemon",
+            dependencies: [
+                "GatewayCore", "GatewayConfig", "GatewayMQTT", "GatewayAdapters", "GatewayStore", "GatewayIngest",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "utility-gatewayd",
+            dependencies: [
+                "GatewayDaemon", "GatewayConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "utility-gatewayctl",
+            dependencies: [
+                "GatewayCore", "GatewayConfig", "GatewayStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "utility-sim",
+            dependencies: [
+                "GatewayCore", "GatewayMQTT",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "simulators/utility-sim",
+            swiftSettings: strict
+        ),
+
+        // MARK: benchmarks (release builds; they print their figures)
+        .executableTarget(
+            name: "store-bench",
+            dependencies: ["GatewayCore", "GatewayStore"],
+            path: "bench/store",
+            swiftSettings: strict
+        ),
+
+        // MARK: tests
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: ["GatewayCore"],
+            path: "Tests/GatewayTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"], swiftSettings: strict),
+        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig"], swiftSettings: strict),
+        .testTarget(
+            name: "GatewayMQTTTests",
+            dependencies: ["GatewayMQTT", "GatewayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "GatewayAdaptersTests", dependencies: ["GatewayAdapters"], swiftSettings: strict),
+        .testTarget(
+            name: "GatewayStoreTests",
+            dependencies: ["GatewayStore", "GatewayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["GatewayCore", "GatewayStore", "GatewayMQTT", "GatewayTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

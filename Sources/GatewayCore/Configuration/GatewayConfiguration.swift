@@ -1,0 +1,79 @@
+/// The validated configuration of one gateway (schema version 1), as `GatewayConfig` loads it from
+/// YAML. Pure values: every stage receives the part it needs, and nothing here reads files.
+public struct GatewayConfiguration: Sendable, Hashable {
+    public var gateway: GatewaySettings
+    public var broker: BrokerSettings
+    public var storage: StorageSettings
+    public var ingest: IngestSettings
+    /// First match wins.
+    public var routes: [RouteConfiguration]
+
+    public init(
+        gateway: GatewaySettings, broker: BrokerSettings, storage: StorageSettings = .init(),
+        ingest: IngestSettings = .init(), routes: [RouteConfiguration]
+    ) {
+        self.gateway = gateway
+        self.broker = broker
+        self.storage = storage
+        self.ingest = ingest
+        self.routes = routes
+    }
+}
+
+/// `gateway:` — who this gateway is and where it keeps its state.
+public struct GatewaySettings: Sendable, Hashable {
+    /// `[a-z0-9-]+`; used in client ids and upstream topics.
+    public var id: String
+    /// Retained `online` / `offline` status and last will. Default `utility-gateway/<id>/status`.
+    public var statusTopic: String
+    /// Folder of `gateway.sqlite`. Default `/var/lib/utility-gateway`.
+    public var stateDirectory: String
+    public var logLevel: LogLevel
+
+    public init(id: String, statusTopic: String? = nil, stateDirectory: String = "/var/lib/utility-gateway", logLevel: LogLevel = .info) {
+        self.id = id
+        self.statusTopic = statusTopic ?? "utility-gateway/\(id)/status"
+        self.stateDirectory = stateDirectory
+        self.logLevel = logLevel
+    }
+
+    /// The database file inside the state directory.
+    public var databasePath: String {
+        stateDirectory.hasSuffix("/") ? stateDirectory + "gateway.sqlite" : stateDirectory + "/gateway.sqlite"
+    }
+}
+
+/// Log levels with the names journald and swift-log share.
+public enum LogLevel: String, Sendable, Hashable, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+}
+
+/// `storage:` — how the SQLite store trades durability for speed.
+public struct StorageSettings: Sendable, Hashable {
+    /// `normal` survives a process crash but may lose the last commits on power loss; `full` does not
+    /// (DESIGN §2).
+    public var synchronous: SynchronousMode
+
+    public init(synchronous: SynchronousMode = .normal) {
+        self.synchronous = synchronous
+    }
+}
+
+/// SQLite's `PRAGMA synchronous` levels that the gateway offers.
+public enum SynchronousMode: String, Sendable, Hashable, CaseIterable {
+    case normal
+    case full
+}
+
+/// `ingest:` — limits on what the ingest path accepts.
+public struct IngestSettings: Sendable, Hashable {
+    /// Payloads above this size are quarantined without being parsed. Default 256 KiB.
+    public var maxPayloadBytes: Int
+    /// How many bytes of a quarantined payload are kept in the store. Default 64 KiB.
+    public var quarantinePayloadBytes: Int
+
+    public init(maxPayloadBytes: Int = 256 * 1024, quarantinePayloadBytes: Int = 64 * 1024) {
+        self.maxPayloadBytes = maxPayloadBytes
+        self.quarantinePayloadBytes = quarantinePayloadBytes
+    }
+}

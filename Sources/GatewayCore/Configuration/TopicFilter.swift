@@ -1,0 +1,65 @@
+/// MQTT topic filters: validation, matching (`+` one level, `#` the rest) and shared subscriptions.
+public enum TopicFilter {
+    /// Removes a `$share/<group>/` prefix: the broker delivers such messages with their real topic.
+    public static func stripSharePrefix(_ filter: String) -> String {
+        guard filter.hasPrefix("$share/") else { return filter }
+        let afterShare = filter.dropFirst("$share/".count)
+        guard let slash = afterShare.firstIndex(of: "/") else { return filter }
+        return String(afterShare[afterShare.index(after: slash)...])
+    }
+
+    /// Says what is wrong with a subscription filter, or `nil` when it is valid (MQTT 3.1.1 §4.7).
+    public static func problem(in filter: String) -> String? {
+        if filter.isEmpty { return "the topic filter is empty" }
+        if filter.hasPrefix("$share/") {
+            let afterShare = filter.dropFirst("$share/".count)
+            guard let slash = afterShare.firstIndex(of: "/") else {
+                return "a shared subscription is written $share/<group>/<filter>"
+            }
+            let group = afterShare[..<slash]
+            if group.isEmpty || group.contains("+") || group.contains("#") {
+                return "the share group name must be non-empty and without + or #"
+            }
+        }
+        let levels = stripSharePrefix(filter).split(separator: "/", omittingEmptySubsequences: false)
+        for (index, level) in levels.enumerated() {
+            if level.contains("#") && (level != "#" || index != levels.count - 1) {
+                return "'#' must be a whole level and the last one"
+            }
+            if level.contains("+") && level != "+" {
+                return "'+' must be a whole level"
+            }
+        }
+        if filter.utf8.contains(0) { return "the topic filter contains a NUL character" }
+        return nil
+    }
+
+    /// Whether a concrete topic matches a filter (without `$share` prefix). Topics starting with `$`
+    /// do not match filters starting with a wildcard, as in MQTT.
+    public static func matches(filter: String, topic: String) -> Bool {
+        if topic.hasPrefix("$") && (filter.hasPrefix("+") || filter.hasPrefix("#")) { return false }
+        var filterLevels = filter.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).makeIterator()
+        var topicLevels = topic.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).makeIterator()
+        while true {
+            let f = filterLevels.next()
+            let t = topicLevels.next()
+            switch (f, t) {
+            case (nil, nil):
+                return true
+            case (let f?, _) where f.elementsEqual("#".utf8):
+                return true
+            case (let f?, _?) where f.elementsEqual("+".utf8):
+                continue
+            case (let f?, let t?):
+                if !f.elementsEqual(t) { return false }
+            default:
+                return false
+            }
+        }
+    }
+
+    /// Splits a topic into its levels.
+    public static func levels(of topic: String) -> [Substring] {
+        topic.split(separator: "/", omittingEmptySubsequences: false)
+    }
+}

@@ -1,0 +1,23 @@
+/// Something the gateway noticed about itself that operators and later the rules engine must see,
+/// such as a possible data gap after the broker lost our persistent session.
+public struct GatewayEvent: Sendable, Hashable {
+    /// Stable codes; never rename one once shipped.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// A persistent session came back with session-present = 0: the broker did not keep what was
+        /// queued for us while we were away, so messages may have been lost upstream of the gateway.
+        case possibleDataGap = "possible_data_gap"
+        /// The first connection of a new store created the broker session.
+        case sessionCreated = "session_created"
+    }
+
+    public var timestamp: EpochMillis
+    public var kind: Kind
+    /// A human sentence with the details (broker, client id, …).
+    public var message: String
+
+    public init(timestamp: EpochMillis, kind: Kind, message: String) {
+        self.timestamp = timestamp
+        self.kind = kind
+        self.message = message
+    }
+}
