@@ -1,0 +1,40 @@
+import GatewayCore
+
+/// The one place where payload formats are registered, explicitly: a format name maps to a
+/// function that validates a route and builds its adapter.
+public struct AdapterRegistry: Sendable {
+    /// Builds the adapter of one route, or lists everything wrong with the route's options.
+    public typealias Factory = @Sendable (RouteConfiguration) -> Result<any PayloadAdapter, RouteConfigurationErrors>
+
+    private var factories: [String: Factory]
+
+    public init(factories: [String: Factory]) {
+        self.factories = factories
+    }
+
+    /// Every format this version of the gateway reads.
+    public static let standard = AdapterRegistry(factories: [
+        "json": { route in JSONAdapter.make(route: route).map { $0 as any PayloadAdapter } },
+    ])
+
+    /// The registered format names, sorted, for error messages.
+    public var formats: [String] { factories.keys.sorted() }
+
+    /// Builds the adapter for a route, or says why it cannot.
+    public func adapter(for route: RouteConfiguration) -> Result<any PayloadAdapter, RouteConfigurationErrors> {
+        guard let factory = factories[route.format] else {
+            return .failure(RouteConfigurationErrors([
+                RouteConfigurationError(
+                    routeID: route.id, keyPath: "format",
+                    message: "unknown format '\(route.format)'; expected one of \(formats.joined(separator: ", "))"),
+            ]))
+        }
+        return factory(route)
+    }
+}
+
+/// Every problem found in one route's options.
+public struct RouteConfigurationErrors: Error, Sendable, Hashable {
+    public var errors: [RouteConfigurationError]
+    public init(_ errors: [RouteConfigurationError]) { self.errors = errors }
+}

@@ -1,0 +1,85 @@
+import GatewayCore
+import Testing
+
+@Suite struct TopicFilterTests {
+    @Test(arguments: [
+        ("a/+/c", "a/b/c", true), ("a/+/c", "a/b/d", false), ("a/#", "a", true), ("a/#", "a/b/c", true),
+        ("#", "a/b", true), ("+", "a/b", false), ("a/+", "a/", true), ("#", "$SYS/x", false),
+        ("+/x", "$SYS/x", false), ("$SYS/#", "$SYS/x", true), ("a/b", "a/b/c", false), ("a/b/c", "a/b", false),
+    ])
+    func matching(filter: String, topic: String, expected: Bool) {
+        #expect(TopicFilter.matches(filter: filter, topic: topic) == expected)
+    }
+
+    @Test func validation() {
+        #expect(TopicFilter.problem(in: "a/+/#") == nil)
+        #expect(TopicFilter.problem(in: "$share/g/a/#") == nil)
+        #expect(TopicFilter.problem(in: "a/#/b") != nil)
+        #expect(TopicFilter.problem(in: "a/b+") != nil)
+        #expect(TopicFilter.problem(in: "") != nil)
+        #expect(TopicFilter.problem(in: "$share//a") != nil)
+        #expect(TopicFilter.stripSharePrefix("$share/g/a/b") == "a/b")
+        #expect(TopicFilter.stripSharePrefix("a/b") == "a/b")
+    }
+}
+
+@Suite struct FieldTemplateTests {
+    @Test func parsesPlaceholders() throws {
+        let template = try FieldTemplate.parse("site-{topic.2}/{payload.meta.id}").get()
+        #expect(template.parts == [.literal("site-"), .topicLevel(2), .literal("/"), .payloadPath("meta.id")])
+        #expect(template.highestTopicLevel == 2)
+    }
+
+    @Test(arguments: ["{topic.x}", "{topic.-1}", "{payload.}", "{device}", "a{topic.1", "a}b", ""])
+    func rejects(text: String) {
+        #expect(throws: TemplateError.self) { try FieldTemplate.parse(text).get() }
+    }
+}
+
+@Suite struct TextValueTests {
+    @Test func durations() {
+        #expect(DurationText.seconds("30s") == 30)
+        #expect(DurationText.seconds("500ms") == 0.5)
+        #expect(DurationText.seconds("5m") == 300)
+        #expect(DurationText.seconds("1d") == 86_400)
+        #expect(DurationText.seconds("1.5h") == 5400)
+        for bad in ["", "s", "30", "fast", "-1s", "+1s", "1 s", "1y"] { #expect(DurationText.seconds(bad) == nil, "\(bad)") }
+    }
+
+    @Test func sizes() {
+        #expect(ByteSizeText.bytes("512MiB") == 512 << 20)
+        #expect(ByteSizeText.bytes("64KiB") == 65_536)
+        #expect(ByteSizeText.bytes("10MB") == 10_000_000)
+        #expect(ByteSizeText.bytes("1000B") == 1000)
+        for bad in ["", "MiB", "1.5MiB", "-1B", "12", "9999999999999999TiB"] { #expect(ByteSizeText.bytes(bad) == nil, "\(bad)") }
+    }
+
+    @Test func rfc3339RoundTrip() {
+        #expect(RFC3339.format(1_764_230_400_123) == "2025-11-27T08:00:00.123Z")
+        #expect(RFC3339.format(0) == "1970-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(-1) == "1969-12-31T23:59:59.999Z")
+        #expect(RFC3339.parse("2025-11-27T08:00:00.123Z") == 1_764_230_400_123)
+        #expect(RFC3339.parse("2025-11-27T08:00:00Z") == 1_764_230_400_000)
+        #expect(RFC3339.parse("2025-11-27T09:00:00+01:00") == 1_764_230_400_000)
+        #expect(RFC3339.parse("2025-11-27T08:00:00") == nil)
+        #expect(RFC3339.parse("yesterday") == nil)
+    }
+
+    @Test func brokerURLs() {
+        #expect(BrokerURL(parsing: "mqtt://127.0.0.1:1883") == BrokerURL(host: "127.0.0.1", port: 1883, usesTLS: false))
+        #expect(BrokerURL(parsing: "mqtts://broker.local") == BrokerURL(host: "broker.local", port: 8883, usesTLS: true))
+        #expect(BrokerURL(parsing: "mqtt://[::1]:1884") == BrokerURL(host: "::1", port: 1884, usesTLS: false))
+        for bad in ["http://x", "mqtt://", "mqtt://h:0", "mqtt://h:70000", "mqtt://u@h", "mqtt://h/path", "tcp://h:1"] {
+            #expect(BrokerURL(parsing: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func unitCatalogKnowsCanonicalUnits() throws {
+        let bar = try #require(UnitCatalog.conversion(from: "bar"))
+        #expect(bar.quantity.canonicalUnit == "kPa" && bar.toCanonical(1) == 100)
+        let kelvin = try #require(UnitCatalog.conversion(from: "K"))
+        #expect(abs(kelvin.toCanonical(273.15)) < 1e-9)
+        #expect(UnitCatalog.conversion(from: "furlong") == nil)
+        #expect(MetricCatalog.quantity(of: "gas_leak")?.canonicalUnit == "%LEL")
+    }
+}
