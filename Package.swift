@@ -69,6 +69,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(name: "GatewayQuery", dependencies: ["GatewayCore"], swiftSettings: strict),
+
         // MARK: composition root and executables
         .target(
             name: "GatewayDaemon",
@@ -82,15 +84,16 @@ let package = Package(
         .executableTarget(
             name: "utility-gatewayd",
             dependencies: [
-                "GatewayDaemon", "GatewayConfig",
+                "GatewayDaemon", "GatewayConfig", "GatewayCore", "GatewayAdapters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "utility-gatewayctl",
             dependencies: [
-                "GatewayCore", "GatewayConfig", "GatewayStore",
+                "GatewayCore", "GatewayConfig", "GatewayStore", "GatewayQuery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -128,6 +131,7 @@ let package = Package(
             dependencies: ["GatewayMQTT", "GatewayTestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "GatewayQueryTests", dependencies: ["GatewayQuery"], swiftSettings: strict),
         .testTarget(name: "GatewayAdaptersTests", dependencies: ["GatewayAdapters"], swiftSettings: strict),
         .testTarget(
             name: "GatewayStoreTests",

@@ -1,1 +1,49 @@
-print("utility-gatewayd")
+import ArgumentParser
+import Foundation
+import GatewayConfig
+import GatewayCore
+import GatewayAdapters
+import GatewayDaemon
+import Logging
+
+/// `utility-gatewayd`: the gateway daemon.
+@main
+struct GatewayDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "utility-gatewayd",
+        abstract: "Store-and-forward gateway for water, power and gas field sensors.",
+        discussion: """
+            Subscribes to the MQTT topics of the configured routes, decodes every payload into \
+            canonical readings and stores them in SQLite before acknowledging them to the broker. \
+            Stops gracefully on SIGTERM or SIGINT.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The configuration file (YAML).", valueName: "file"))
+    var config: String
+
+    @Flag(name: .long, help: "Validate the configuration, print every problem, and exit (0: valid, 1: invalid).")
+    var check = false
+
+    func run() async throws {
+        let validated: (GatewayConfiguration, MessageDecoder)
+        do {
+            validated = try GatewayDaemon.validate(configPath: config)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if check {
+            print("\(config): configuration is valid (\(validated.0.routes.count) routes)")
+            return
+        }
+        let level = Logger.Level(rawValue: validated.0.gateway.logLevel.rawValue) ?? .info
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
+        let logger = Logger(label: "utility-gatewayd")
+        do {
+            try await GatewayDaemon.run(configuration: validated.0, decoder: validated.1, logger: logger)
+        } catch {
+            logger.critical("gateway.failed", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GatewayAdapters
+import GatewayConfig
+import GatewayCore
+import GatewayIngest
+import GatewayMQTT
+import GatewayStore
+import Logging
+import ServiceLifecycle
+
+/// The composition root: reads the configuration, opens the store, builds every route's adapter
+/// and the MQTT client, and runs them as services until SIGTERM or SIGINT.
+///
+/// Shutdown order is the reverse of the pipeline: intake stops first (the MQTT loop finishes its
+/// batch and acknowledges it), then the store is closed. The process exits 0 after a graceful stop.
+public enum GatewayDaemon {
+    /// Loads and fully validates a configuration: the YAML schema, then every route's adapter
+    /// options, with all problems of both stages reported together.
+    public static func validate(configPath: String) throws(ConfigurationError) -> (GatewayConfiguration, MessageDecoder) {
+        let loaded = try ConfigurationLoader.load(path: configPath)
+        let configuration = loaded.configuration
+        do {
+            let decoder = try MessageDecoder(routes: configuration.routes, limits: configuration.ingest)
+            return (configuration, decoder)
+        } catch {
+            let problems = error.errors.map { routeError in
+                let index = configuration.routes.firstIndex { $0.id == routeError.routeID } ?? 0
+                return loaded.sourceMap.problem(at: "routes[\(index)].\(routeError.keyPath)", routeError.message)
+            }
+            throw ConfigurationError(problems: problems)
+        }
+    }
+
+    /// Runs the gateway until it is asked to stop.
+    public static func run(configuration: GatewayConfiguration, decoder: MessageDecoder, logger: Logger) async throws {
+        let stateDirectory = configuration.gateway.stateDirectory
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        let store = try ReadingStore(
+            path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous,
+            logger: logger)
+        logger.notice("store.opened", metadata: [
+            "store.path": "\(configuration.gateway.databasePath)", "store.generation": "\(store.generation)",
+            "store.synchronous": "\(configuration.storage.synchronous.rawValue)",
+        ])
+        defer {
+            do { try store.close() } catch { logger.error("store.close_failed", metadata: ["error": "\(error)"]) }
+        }
+
+        let broker = configuration.broker
+        let password = try broker.passwordFile.map { try ConfigurationLoader.readSecret(path: $0) }
+        let sessionKey = broker.session == .persistent ? "\(broker.url)#\(broker.clientID)" : nil
+        let pipeline = IngestPipeline(decoder: decoder, store: store, sessionKey: sessionKey, logger: logger)
+        let options = MQTTClientOptions(
+            broker: broker, password: password,
+            subscriptions: configuration.routes.map { MQTTSubscription(filter: $0.topic, qos: $0.qos) },
+            statusTopic: configuration.gateway.statusTopic)
+        let client = MQTTIngestClient(options: options, handler: pipeline, logger: logger)
+
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: IngestService(client: client, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.notice("gateway.started", metadata: [
+            "gateway.id": "\(configuration.gateway.id)", "mqtt.broker": "\(broker.url)",
+            "routes": "\(configuration.routes.count)",
+        ])
+        try await group.run()
+        logger.notice("gateway.stopped", metadata: ["ingest": "\(pipeline.counters.snapshot)"])
+    }
+}

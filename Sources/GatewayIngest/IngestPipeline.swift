@@ -1,0 +1,133 @@
+import GatewayAdapters
+import GatewayCore
+import GatewayMQTT
+import GatewayStore
+import Logging
+import Synchronization
+
+/// Ingest → decode → normalize → store, for one batch of MQTT messages at a time, on the MQTT
+/// client's own loop thread.
+///
+/// This is where "nothing acknowledged is lost" is kept: `handle(_:)` returns only after the
+/// readings and quarantine records of every message in the batch are committed in one
+/// transaction, and the MQTT client sends the batch's PUBACKs only after it returns. If the commit
+/// fails (a full disk, an I/O error), `handle(_:)` throws, no PUBACK leaves, and the broker
+/// redelivers the batch to the next connection (DESIGN §2). Redelivered messages do not duplicate
+/// readings: the store skips readings whose (utility, site, device, metric, timestamp) it holds.
+public final class IngestPipeline: MQTTBatchHandler {
+    private let decoder: MessageDecoder
+    private let store: ReadingStore
+    private let logger: Logger
+    private let sessionKey: String?
+    private let clock: any WallClock
+    public let counters: IngestCounters
+    /// Quarantine is logged at most once per interval, with a count, so that a device sending
+    /// garbage at 100 msg/s cannot flood the journal.
+    private let quarantineLog: Mutex<(lastMillis: EpochMillis, suppressed: Int)> = Mutex((0, 0))
+
+    /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
+    ///   session is persistent, so that a lost session can be told apart from the first one.
+    public init(
+        decoder: MessageDecoder, store: ReadingStore, counters: IngestCounters = IngestCounters(),
+        sessionKey: String?, clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
+        self.decoder = decoder
+        self.store = store
+        self.counters = counters
+        self.sessionKey = sessionKey
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func handle(_ batch: [InboundMessage]) throws {
+        var ingest = IngestBatch(readings: [], quarantined: [], events: [])
+        ingest.readings.reserveCapacity(batch.count * 3)
+        for message in batch {
+            let decoded = decoder.decode(message)
+            ingest.readings += decoded.readings
+            ingest.quarantined += decoded.quarantined
+        }
+        let result: CommitResult
+        do {
+            result = try store.commit(ingest)
+        } catch {
+            counters.commitFailures.add(1, ordering: .relaxed)
+            logger.error("ingest.commit_failed", metadata: [
+                "batch.messages": "\(batch.count)", "error": "\(error)",
+            ])
+            throw error
+        }
+        counters.messagesReceived.add(batch.count, ordering: .relaxed)
+        counters.readingsStored.add(result.stored, ordering: .relaxed)
+        counters.duplicatesSkipped.add(result.duplicates, ordering: .relaxed)
+        counters.quarantined.add(result.quarantined, ordering: .relaxed)
+        counters.batchesCommitted.add(1, ordering: .relaxed)
+        if !ingest.quarantined.isEmpty { logQuarantine(ingest.quarantined) }
+        do {
+            _ = try store.maintenanceIfDue()
+        } catch {
+            // Maintenance only reorganises rows that are already committed: a failure delays the
+            // merge, it loses nothing, and the next batch tries again.
+            logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    public func connectionChanged(_ event: MQTTConnectionEvent) {
+        switch event {
+        case .connected(let sessionPresent):
+            logger.notice("mqtt.connected", metadata: ["mqtt.session_present": "\(sessionPresent)"])
+            if let sessionKey, !sessionPresent { recordMissingSession(sessionKey) }
+        case .disconnected(let reason):
+            logger.warning("mqtt.disconnected", metadata: ["reason": "\(reason)"])
+        case .subscribed(let filter, let grantedQoS):
+            logger.info("mqtt.subscribed", metadata: ["mqtt.filter": "\(filter)", "mqtt.granted_qos": "\(grantedQoS)"])
+        case .subscriptionRefused(let filter, let reasonCode):
+            logger.error("mqtt.subscription_refused", metadata: [
+                "mqtt.filter": "\(filter)", "mqtt.reason_code": "\(reasonCode)",
+            ])
+        }
+    }
+
+    /// The broker had no session for us. On the first connection of this store that is expected;
+    /// afterwards it means the broker lost what it had queued for us (restarted without
+    /// persistence, expired the session, or dropped it), so readings may be missing upstream of
+    /// the gateway: record a `possible_data_gap` event for the rules to alert on.
+    private func recordMissingSession(_ sessionKey: String) {
+        let metaKey = "mqtt.session." + sessionKey
+        let now = clock.now()
+        do {
+            let event: GatewayEvent
+            if try store.metaValue(metaKey) == nil {
+                event = GatewayEvent(timestamp: now, kind: .sessionCreated,
+                    message: "created the persistent broker session \(sessionKey)")
+                try store.setMetaValue(metaKey, RFC3339.format(now))
+            } else {
+                event = GatewayEvent(timestamp: now, kind: .possibleDataGap,
+                    message: "the broker had no session for \(sessionKey) (session-present = 0): messages queued while the gateway was away may be lost")
+                logger.warning("mqtt.session_lost", metadata: ["mqtt.session": "\(sessionKey)"])
+            }
+            _ = try store.commit(IngestBatch(readings: [], quarantined: [], events: [event]))
+        } catch {
+            logger.error("store.event_failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func logQuarantine(_ records: [QuarantineRecord]) {
+        let now = clock.now()
+        let (shouldLog, suppressed) = quarantineLog.withLock { state -> (Bool, Int) in
+            if now - state.lastMillis >= 10_000 {
+                let suppressed = state.suppressed
+                state = (now, 0)
+                return (true, suppressed)
+            }
+            state.suppressed += records.count
+            return (false, 0)
+        }
+        guard shouldLog, let first = records.first else { return }
+        logger.warning("ingest.quarantined", metadata: [
+            "mqtt.topic": "\(first.topic)", "route": "\(first.route ?? "-")", "reason": "\(first.reason.rawValue)",
+            "detail": "\(first.message)", "batch.quarantined": "\(records.count)",
+            "suppressed_since_last": "\(suppressed)",
+        ])
+    }
+}
