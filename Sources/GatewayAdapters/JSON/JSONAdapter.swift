@@ -63,6 +63,10 @@ struct JSONAdapter: PayloadAdapter {
         do {
             root = try JSONSerialization.jsonObject(with: Data(message.payload), options: [.fragmentsAllowed])
         } catch {
+            // Told apart only on failure, so that valid payloads pay nothing for it.
+            if String(validating: message.payload, as: UTF8.self) == nil {
+                return .failure(.invalidEncoding, "the payload is not valid UTF-8, so it cannot be JSON")
+            }
             return .failure(.malformed, "not valid JSON: \(Self.describe(error))")
         }
         guard root is [String: Any] || root is [Any] else {

@@ -1,0 +1,137 @@
+import GatewayCore
+
+/// `metrics:` of one route → ``MetricMapping``s: unique vocabulary names, known units, and units
+/// that measure what the metric is (`pressure` in `V` is refused).
+enum MetricSection {
+    static let keys = ["name", "path", "unit"]
+
+    static func decodeAll(_ node: ConfigNode) -> [MetricMapping]? {
+        guard let items = node.list(expecting: "a list of metrics") else { return nil }
+        guard !items.isEmpty else {
+            node.report("at least one metric is required: a route without metrics stores nothing")
+            return nil
+        }
+        var metrics: [MetricMapping] = []
+        var complete = true
+        var owners: [String: String] = [:]
+        for item in items {
+            guard let section = item.mapping(expecting: "a metric such as `{ name: pressure, path: pressure, unit: kPa }`") else {
+                complete = false
+                continue
+            }
+            section.rejectUnknownKeys(keys)
+            let nameNode = section.required("name", "the metric name, such as pressure")
+            let name = nameNode?.name(
+                expecting: "a metric name of lowercase letters, digits and '_', such as chlorine_free",
+                allowed: { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+            )
+            if let name, let nameNode {
+                if let owner = owners[name] {
+                    let line = item.context.sourceMap.nearestLocation(of: owner).line
+                    nameNode.report("metric '\(name)' is already mapped by \(owner) (line \(line)); each metric may appear once per route")
+                } else {
+                    owners[name] = item.keyPath
+                }
+            }
+            let path = section.required("path", "where the payload holds the value, such as pressure")?
+                .string(expecting: "a payload path such as pressure")
+            let unit = section.required("unit", "the unit the device sends, such as kPa")
+                .flatMap { parseUnit($0, metric: name) }
+            guard let name, let path, let unit else {
+                complete = false
+                continue
+            }
+            metrics.append(MetricMapping(name: name, path: path, unit: unit))
+        }
+        return complete ? metrics : nil
+    }
+
+    /// A unit known to ``UnitCatalog``, of the metric's quantity when the metric is in
+    /// ``MetricCatalog``.
+    static func parseUnit(_ node: ConfigNode, metric: String?) -> String? {
+        guard let unit = node.text(expecting: "a unit such as kPa, m3/h or degC") else { return nil }
+        let expected = metric.flatMap(MetricCatalog.quantity(of:))
+        guard let conversion = UnitCatalog.conversion(from: unit) else {
+            let candidates = expected.map(QuantityWording.units(of:)) ?? UnitCatalog.conversions.keys.sorted()
+            var message = "unknown unit \(Phrase.quoted(unit))"
+            // Only a difference of case is suggested: a unit one letter away (ppb, ppm) is another scale.
+            if let suggestion = candidates.first(where: { $0.lowercased() == unit.lowercased() }) {
+                message += "; did you mean '\(suggestion)'? (unit symbols are case-sensitive)"
+            } else if expected != nil, let metric {
+                message += "; \(metric) units are \(Phrase.list(candidates))"
+            } else {
+                message += "; known units are \(candidates.joined(separator: ", "))"
+            }
+            node.report(message)
+            return nil
+        }
+        if let expected, let metric, conversion.quantity != expected {
+            let examples = QuantityWording.examples(of: expected)
+            node.report(
+                "\(metric) is measured in \(QuantityWording.article(expected)) \(QuantityWording.name(expected)) unit "
+                    + "such as \(examples.joined(separator: ", ")); got \(unit) (\(QuantityWording.name(conversion.quantity)))"
+            )
+            return nil
+        }
+        return unit
+    }
+}
+
+/// How quantities are named in messages, with a few familiar units of each.
+enum QuantityWording {
+    static func name(_ quantity: UnitCatalog.Quantity) -> String {
+        switch quantity {
+        case .pressure: "pressure"
+        case .volume: "volume"
+        case .flow: "flow"
+        case .energy: "energy"
+        case .activePower: "active power"
+        case .reactivePower: "reactive power"
+        case .voltage: "voltage"
+        case .current: "current"
+        case .frequency: "frequency"
+        case .temperature: "temperature"
+        case .gasConcentration: "gas concentration"
+        case .partsPerMillion: "parts-per-million"
+        case .turbidity: "turbidity"
+        case .massConcentration: "mass concentration"
+        case .ph: "pH"
+        case .ratio: "ratio"
+        case .percent: "percentage"
+        case .signalStrength: "signal strength"
+        }
+    }
+
+    /// "a" or "an" before the quantity's name.
+    static func article(_ quantity: UnitCatalog.Quantity) -> String {
+        guard let first = name(quantity).first else { return "a" }
+        return "aeio".contains(first) ? "an" : "a"
+    }
+
+    /// Familiar units first (the canonical one leading), then the rest of the catalog's units of the
+    /// quantity, for "such as …" (the first four) and "… units are …" (all of them).
+    static func units(of quantity: UnitCatalog.Quantity) -> [String] {
+        let preferred: [String] = switch quantity {
+        case .pressure: ["kPa", "bar", "MPa", "psi"]
+        case .volume: ["m3", "L", "kL", "gal"]
+        case .flow: ["m3/h", "L/s", "L/min", "m3/s"]
+        case .energy: ["kWh", "Wh", "MWh", "MJ"]
+        case .activePower: ["kW", "W", "MW"]
+        case .reactivePower: ["kvar", "var", "Mvar"]
+        case .voltage: ["V", "mV", "kV"]
+        case .current: ["A", "mA", "kA"]
+        case .frequency: ["Hz", "kHz"]
+        case .temperature: ["degC", "K", "degF"]
+        case .massConcentration: ["mg/L", "ug/L"]
+        default: [quantity.canonicalUnit]
+        }
+        let known = preferred.filter { UnitCatalog.conversion(from: $0)?.quantity == quantity }
+        let others = UnitCatalog.conversions.filter { $0.value.quantity == quantity && !known.contains($0.key) }
+            .keys.sorted()
+        return known + others
+    }
+
+    static func examples(of quantity: UnitCatalog.Quantity) -> [String] {
+        Array(units(of: quantity).prefix(4))
+    }
+}

@@ -1,0 +1,258 @@
+import GatewayCore
+import Yams
+
+/// A YAML node with its key path, and typed getters that record a problem (located at this node)
+/// and return `nil` instead of throwing, so that decoding goes on and every problem is reported.
+///
+/// Scalars are read by their text, whatever YAML type they resolve to: `username: 1234` is the
+/// user name "1234", and `protocol: 3.1.1` is the text it looks like.
+struct ConfigNode {
+    let node: Node
+    let keyPath: String
+    let context: DecodingContext
+
+    /// Records a problem at this node.
+    func report(_ message: String) {
+        context.report(at: keyPath, message)
+    }
+
+    /// What the node is, for "expected …; got …".
+    var got: String {
+        switch node {
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        case .scalar(let scalar): node.isNull ? "nothing" : Phrase.quoted(scalar.string)
+        }
+    }
+
+    /// The text of a scalar; `nil` for nothing (`~`), a mapping or a list.
+    func text(expecting expectation: String) -> String? {
+        if case .scalar(let scalar) = node, !node.isNull { return scalar.string }
+        report("expected \(expectation); got \(got)")
+        return nil
+    }
+
+    /// A non-empty text.
+    func string(expecting expectation: String) -> String? {
+        guard let text = text(expecting: expectation) else { return nil }
+        guard !text.isEmpty else {
+            report("expected \(expectation); got an empty text")
+            return nil
+        }
+        return text
+    }
+
+    /// A non-empty name made only of the allowed characters.
+    func name(expecting expectation: String, allowed: (Unicode.Scalar) -> Bool) -> String? {
+        guard let text = string(expecting: expectation) else { return nil }
+        guard text.unicodeScalars.allSatisfy(allowed) else {
+            report("expected \(expectation); got \(Phrase.quoted(text))")
+            return nil
+        }
+        return text
+    }
+
+    /// One of an enumeration's raw values.
+    func oneOf<Value: CaseIterable & RawRepresentable>(_ type: Value.Type) -> Value? where Value.RawValue == String {
+        let names = Value.allCases.map(\.rawValue)
+        let expectation = names.count <= 2 ? Phrase.list(names) : "one of " + Phrase.list(names)
+        guard let text = text(expecting: expectation) else { return nil }
+        guard let value = Value(rawValue: text) else {
+            report("expected \(expectation); got \(Phrase.quoted(text))" + Phrase.didYouMean(text, among: names))
+            return nil
+        }
+        return value
+    }
+
+    /// A whole number written in decimal.
+    func integer(expecting expectation: String) -> Int? {
+        guard let text = text(expecting: expectation) else { return nil }
+        guard let value = Int(text) else {
+            report("expected \(expectation); got \(Phrase.quoted(text))")
+            return nil
+        }
+        return value
+    }
+
+    /// A duration in seconds (`500ms`, `30s`, `5m`, …). `check` returns a sentence when the value is
+    /// out of bounds.
+    func duration(_ check: (Double) -> String? = { _ in nil }) -> Double? {
+        guard let text = text(expecting: DurationText.expectation) else { return nil }
+        guard let seconds = DurationText.seconds(text) else {
+            var message = "expected \(DurationText.expectation); got \(Phrase.quoted(text))"
+            if Double(text) != nil { message += " (a duration needs a unit, for example \(text)s)" }
+            report(message)
+            return nil
+        }
+        if let problem = check(seconds) {
+            report("\(problem); got \(Phrase.quoted(text))")
+            return nil
+        }
+        return seconds
+    }
+
+    /// A duration in whole seconds within `range`, written in words like "between 5s and 65535s".
+    func wholeSeconds(in range: ClosedRange<Int>, _ bounds: String) -> Int? {
+        guard let seconds = duration({ seconds in
+            guard seconds >= Double(range.lowerBound), seconds <= Double(range.upperBound) else { return "must be \(bounds)" }
+            guard seconds.rounded() == seconds else { return "must be a whole number of seconds" }
+            return nil
+        }) else { return nil }
+        return Int(seconds)
+    }
+
+    /// A size in bytes (`64KiB`, `512MiB`, `1000B`). `check` returns a sentence when the value is out
+    /// of bounds.
+    func byteSize(_ check: (Int) -> String? = { _ in nil }) -> Int? {
+        guard let text = text(expecting: ByteSizeText.expectation) else { return nil }
+        guard let bytes = ByteSizeText.bytes(text) else {
+            var message = "expected \(ByteSizeText.expectation); got \(Phrase.quoted(text))"
+            if Int(text) != nil { message += " (a size needs a unit, for example \(text)B)" }
+            report(message)
+            return nil
+        }
+        if let problem = check(bytes) {
+            report("\(problem); got \(Phrase.quoted(text))")
+            return nil
+        }
+        return bytes
+    }
+
+    /// A file or directory path, made absolute against the configuration file's directory.
+    func path(expecting expectation: String) -> String? {
+        guard let text = string(expecting: expectation) else { return nil }
+        guard !text.utf8.contains(0) else {
+            report("expected \(expectation); got a path with a NUL character")
+            return nil
+        }
+        return context.resolvePath(text)
+    }
+
+    /// A path to a file that must be readable now (checked at load time, not at first use).
+    func readableFile(expecting expectation: String) -> String? {
+        guard let path = path(expecting: expectation) else { return nil }
+        context.checkReadable(path, at: keyPath)
+        return path
+    }
+
+    /// A mapping; nothing (`key:` with no value) reads as an empty mapping, so a section whose keys
+    /// are all commented out means "all defaults".
+    func mapping(expecting expectation: String) -> ConfigMapping? {
+        switch node {
+        case .mapping(let mapping):
+            return ConfigMapping(owner: self, mapping: mapping)
+        case .scalar where node.isNull:
+            return ConfigMapping(owner: self, mapping: nil)
+        default:
+            report("expected \(expectation); got \(got)")
+            return nil
+        }
+    }
+
+    /// The items of a list; nothing reads as an empty list.
+    func list(expecting expectation: String) -> [ConfigNode]? {
+        switch node {
+        case .sequence(let sequence):
+            return sequence.enumerated().map { index, item in
+                ConfigNode(node: item, keyPath: ConfigSourceMap.item(keyPath, index), context: context)
+            }
+        case .scalar where node.isNull:
+            return []
+        default:
+            report("expected \(expectation); got \(got)")
+            return nil
+        }
+    }
+}
+
+/// The entries of one YAML mapping, read by key.
+///
+/// Declares which keys it knows with ``rejectUnknownKeys(_:explanations:)``: every other key is a
+/// problem (with a "did you mean" when one is close), because a misspelt optional key would
+/// otherwise silently fall back to its default.
+struct ConfigMapping {
+    struct Entry {
+        let name: String
+        let key: Node
+        let value: Node
+    }
+
+    let owner: ConfigNode
+    let entries: [Entry]
+
+    init(owner: ConfigNode, mapping: Node.Mapping?) {
+        self.owner = owner
+        var entries: [Entry] = []
+        var seen: [String: Int] = [:]
+        for (key, value) in mapping ?? [:] {
+            guard case .scalar(let scalar) = key, !key.isNull else {
+                owner.context.report(
+                    at: owner.keyPath, location: key.sourceLocation ?? owner.context.sourceMap.nearestLocation(of: owner.keyPath),
+                    "keys must be plain names; got \(ConfigNode(node: key, keyPath: owner.keyPath, context: owner.context).got)"
+                )
+                continue
+            }
+            let name = scalar.string
+            if owner.context.ignoredKeys.contains(name) { continue }
+            if let firstLine = seen[name] {
+                // Yams already rejects equal keys; this catches keys equal as text but not as YAML
+                // values, such as `1:` and `"1":`.
+                owner.context.report(
+                    at: ConfigSourceMap.child(owner.keyPath, name), location: key.sourceLocation ?? .wholeFile,
+                    "key '\(name)' is written twice in this mapping (first at line \(firstLine)); each key may be written only once"
+                )
+                continue
+            }
+            seen[name] = key.mark?.line ?? 0
+            entries.append(Entry(name: name, key: key, value: value))
+        }
+        self.entries = entries
+    }
+
+    /// "in 'broker'" or "at the top level", for messages.
+    var whereabouts: String {
+        owner.keyPath.isEmpty ? "at the top level" : "in '\(owner.keyPath)'"
+    }
+
+    /// Whether the key is written.
+    func has(_ key: String) -> Bool {
+        entries.contains { $0.name == key }
+    }
+
+    /// The value of `key`, or `nil` when it is not written.
+    func optional(_ key: String) -> ConfigNode? {
+        guard let entry = entries.first(where: { $0.name == key }) else { return nil }
+        return ConfigNode(node: entry.value, keyPath: ConfigSourceMap.child(owner.keyPath, key), context: owner.context)
+    }
+
+    /// The value of `key`; records "missing required key" when it is not written. `what` describes
+    /// the expected value ("the broker URL, such as mqtt://127.0.0.1:1883").
+    func required(_ key: String, _ what: String) -> ConfigNode? {
+        if let node = optional(key) { return node }
+        owner.context.report(
+            at: ConfigSourceMap.child(owner.keyPath, key), "missing required key '\(key)' \(whereabouts): \(what)"
+        )
+        return nil
+    }
+
+    /// Records a problem for every key not in `known`. `explanations` gives a specific message for
+    /// keys that are refused on purpose (an inline `password`).
+    func rejectUnknownKeys(_ known: [String], explanations: [String: String] = [:]) {
+        for entry in entries where !known.contains(entry.name) {
+            let keyPath = ConfigSourceMap.child(owner.keyPath, entry.name)
+            let location = entry.key.sourceLocation ?? owner.context.sourceMap.nearestLocation(of: keyPath)
+            let message: String
+            if let explanation = explanations[entry.name] {
+                message = explanation
+            } else if entry.name == "<<" {
+                message = "YAML merge keys ('<<') are not supported; write the keys out"
+            } else if let suggestion = Suggestion.closest(to: entry.name, among: known) {
+                message = "unknown key '\(entry.name)' \(whereabouts); did you mean '\(suggestion)'?"
+            } else {
+                message = "unknown key '\(entry.name)' \(whereabouts); expected one of: \(known.joined(separator: ", "))"
+            }
+            owner.context.report(at: keyPath, location: location, message)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import GatewayCore
+import Logging
+import Synchronization
+
+/// The gateway's MQTT subscriber: reads messages in batches, hands each batch to a handler, and
+/// acknowledges a batch only after the handler has made it durable.
+///
+/// Why it is built this way (DESIGN §2): libmosquitto queues a QoS 1 PUBACK *before* it calls
+/// `on_message`. In threaded mode with an external loop, queued packets are only written by our own
+/// `mosquitto_loop_write`, so the loop is: `poll` → `mosquitto_loop_read` until the socket is drained or
+/// `maxBatchMessages` are read → `handler.handle(batch)` (one commit) → `mosquitto_loop_write` (all the
+/// batch's PUBACKs) → `mosquitto_loop_misc` (keepalive). A handler that throws gets the connection dropped
+/// without flushing, so the broker redelivers. The loop reconnects forever with jittered exponential
+/// backoff on a monotonic clock — a gateway must survive booting before its broker.
+///
+/// `run()` blocks its calling thread (give it a dedicated `Thread`); `stop()` may be called from anywhere.
+/// A client runs once: after `stop()`, `run()` returns at once.
+public final class MQTTIngestClient: Sendable {
+    public let options: MQTTClientOptions
+    let handler: any MQTTBatchHandler
+    let logger: Logger
+    let clock: any WallClock
+    let state = Mutex(State())
+
+    struct State {
+        var stopRequested = false
+        var running = false
+        var wake: WakePipe?
+        var connected = false
+        var connects = 0
+        var messagesReceived = 0
+        var batchesHandled = 0
+    }
+
+    /// - Parameters:
+    ///   - clock: stamps `InboundMessage.receivedAt`; inject one in tests.
+    public init(
+        options: MQTTClientOptions, handler: any MQTTBatchHandler, logger: Logger,
+        clock: any WallClock = SystemWallClock()
+    ) {
+        self.options = options
+        self.handler = handler
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Connects, subscribes and runs the batch loop on the calling thread until `stop()`.
+    ///
+    /// Connection failures are retried forever and reported through the handler and the log, not thrown.
+    /// Throws only for what retrying cannot fix: invalid options, a library that refuses its arguments
+    /// (`MOSQ_ERR_INVAL`, `MOSQ_ERR_NOMEM`, `MOSQ_ERR_NOT_SUPPORTED`), or a second concurrent `run()`.
+    public func run() throws {
+        try options.validate()
+        let wake = try WakePipe()
+        defer { wake.closeBoth() }
+        let proceed = try state.withLock { state -> Bool in
+            if state.running {
+                throw MQTTError(kind: .invalidOptions, message: "run() is already running on another thread", context: "MQTTIngestClient.run")
+            }
+            if state.stopRequested { return false }
+            state.running = true
+            state.wake = wake
+            return true
+        }
+        guard proceed else { return }
+        defer {
+            state.withLock { state in
+                state.running = false
+                state.connected = false
+                state.wake = nil
+            }
+        }
+        let connection = try IngestConnection(options: options, handler: handler, logger: logger, clock: clock)
+        defer { connection.close() }
+        logger.info("MQTT ingest client starting", metadata: connection.metadata([
+            "mqtt.protocol": "\(options.broker.protocolVersion.rawValue)", "mqtt.session": "\(options.broker.session.rawValue)",
+            "mqtt.libmosquitto": "\(MosquittoLibrary.version)",
+        ]))
+        try runConnections(connection, wake: wake)
+        logger.info("MQTT ingest client stopped", metadata: connection.metadata())
+    }
+
+    /// Asks `run()` to return: it finishes the batch in hand (and writes its acknowledgements), publishes
+    /// the retained `offline` status, disconnects cleanly and returns. Thread-safe; returns immediately.
+    public func stop() {
+        state.withLock { state in
+            state.stopRequested = true
+            state.wake?.wake()
+        }
+    }
+
+    /// Whether the broker has accepted the current connection.
+    public var isConnected: Bool { state.withLock { $0.connected } }
+    /// Connections accepted by the broker after the first one.
+    public var reconnects: Int { state.withLock { max($0.connects - 1, 0) } }
+    /// Messages handed to the handler in batches it accepted (made durable).
+    public var messagesReceived: Int { state.withLock { $0.messagesReceived } }
+    /// Batches the handler accepted.
+    public var batchesHandled: Int { state.withLock { $0.batchesHandled } }
+
+    var isStopRequested: Bool { state.withLock { $0.stopRequested } }
+}

@@ -1,0 +1,105 @@
+import GRDB
+
+/// The store's schema, as numbered migrations.
+///
+/// Rules: a migration that has shipped is never edited (add "v2", "v3", …); migrations use plain SQL
+/// and never reference app types, so that they mean the same thing forever. The on-disk format is
+/// described at the top of `ReadingStore.swift`.
+enum StoreMigrations {
+    /// The names of every migration this release knows, in order.
+    static let known = ["v1"]
+
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    static let v1 = """
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO meta(key, value) VALUES
+            ('generation', lower(hex(randomblob(16)))),
+            ('schema', 'utility-gateway-store'),
+            ('created_at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+        CREATE TABLE series (
+            id      INTEGER PRIMARY KEY,
+            utility TEXT NOT NULL,
+            site    TEXT NOT NULL,
+            device  TEXT NOT NULL,
+            metric  TEXT NOT NULL,
+            unit    TEXT NOT NULL,
+            UNIQUE (utility, site, device, metric)
+        );
+
+        CREATE TABLE topics (
+            id   INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+
+        -- Hot tier: every ingested reading lands here. The unique key starts with ts so that
+        -- inserts append (DESIGN §8); AUTOINCREMENT so that a seq is never handed out twice,
+        -- even after the rows holding the highest seqs have moved to `readings`.
+        CREATE TABLE readings_recent (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            series_id   INTEGER NOT NULL,
+            ts          INTEGER NOT NULL,
+            value       REAL NOT NULL,
+            received_at INTEGER NOT NULL,
+            quality     INTEGER NOT NULL,
+            topic_id    INTEGER NOT NULL,
+            UNIQUE (ts, series_id)
+        );
+
+        -- Main tier: rows arrive here in bulk, by merge, sorted by (series_id, ts), so the
+        -- device-first index is touched once per series per merge instead of once per row.
+        CREATE TABLE readings (
+            seq         INTEGER PRIMARY KEY,
+            series_id   INTEGER NOT NULL,
+            ts          INTEGER NOT NULL,
+            value       REAL NOT NULL,
+            received_at INTEGER NOT NULL,
+            quality     INTEGER NOT NULL,
+            topic_id    INTEGER NOT NULL,
+            UNIQUE (series_id, ts)
+        );
+
+        CREATE VIEW readings_all AS
+            SELECT r.seq, s.utility, s.site, s.device, s.metric, r.value, s.unit, r.ts,
+                   r.received_at, r.quality, t.name AS topic, r.series_id, 'main' AS tier
+              FROM readings r
+              JOIN series s ON s.id = r.series_id
+              JOIN topics t ON t.id = r.topic_id
+            UNION ALL
+            SELECT r.seq, s.utility, s.site, s.device, s.metric, r.value, s.unit, r.ts,
+                   r.received_at, r.quality, t.name AS topic, r.series_id, 'recent' AS tier
+              FROM readings_recent r
+              JOIN series s ON s.id = r.series_id
+              JOIN topics t ON t.id = r.topic_id;
+
+        CREATE TABLE quarantine (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            received_at  INTEGER NOT NULL,
+            topic        TEXT NOT NULL,
+            route        TEXT,
+            reason       TEXT NOT NULL,
+            message      TEXT NOT NULL,
+            payload      BLOB NOT NULL,
+            payload_size INTEGER NOT NULL
+        );
+        -- received_at grows with id, so this index appends too.
+        CREATE INDEX quarantine_received_at ON quarantine(received_at);
+
+        CREATE TABLE events (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts      INTEGER NOT NULL,
+            kind    TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        """
+}

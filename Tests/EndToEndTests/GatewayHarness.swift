@@ -1,0 +1,167 @@
+import Foundation
+import GatewayCore
+import GatewayMQTT
+import GatewayStore
+import GatewayTestSupport
+import Synchronization
+
+/// A real `utility-gatewayd` process against a real mosquitto, with its own state folder — the
+/// pieces every end-to-end test needs. Only 127.0.0.1 is ever contacted.
+final class GatewayHarness: Sendable {
+    let broker: MosquittoBroker
+    let directory: TemporaryDirectory
+    let configPath: String
+    private let daemonState = LockedBox<ChildProcess?>(nil)
+    private let starts = LockedBox(0)
+
+    /// A route for test feeds: `t/<device>` carrying `{"ts": EPOCH_MS, "v": NUMBER}` as water volume.
+    static let testRoutes = """
+        routes:
+          - id: test
+            topic: "t/+"
+            qos: 1
+            format: json
+            utility: water
+            site: lab
+            device: "{topic.1}"
+            timestamp: { path: ts, format: epoch_ms }
+            metrics:
+              - { name: volume, path: v, unit: m3 }
+        """
+
+    init(broker: MosquittoBroker? = nil, synchronous: String = "normal", routes: String = GatewayHarness.testRoutes) throws {
+        self.broker = try broker ?? MosquittoBroker()
+        directory = try TemporaryDirectory(prefix: "gateway-e2e")
+        configPath = directory.file("gateway.yaml").path
+        let yaml = """
+            gateway:
+              id: e2e
+              state_dir: \(directory.file("state").path)
+              log_level: debug
+            broker:
+              url: \(self.broker.url)
+              protocol: "5"
+              client_id: utility-gateway-e2e
+              session: persistent
+              reconnect: { initial: 100ms, max: 1s }
+            storage:
+              synchronous: \(synchronous)
+            \(routes)
+
+            """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    var databasePath: String { directory.file("state/gateway.sqlite").path }
+
+    /// Starts the daemon and waits until it has subscribed (so that a clean publish reaches it).
+    func startDaemon() throws {
+        let count = starts.withLock { $0 += 1; return $0 }
+        let process = try ChildProcess(
+            executable: try BuiltProducts.executable(named: "utility-gatewayd"),
+            arguments: ["--config", configPath],
+            stderrURL: directory.file("gatewayd-\(count).log"))
+        daemonState.withLock { $0 = process }
+        let subscribed = eventually(timeoutSeconds: 60) {
+            process.stderrText().contains("mqtt.subscribed") || !process.isRunning
+        }
+        guard subscribed, process.isRunning else {
+            throw TestSupportError("utility-gatewayd did not subscribe:\n\(process.stderrText())")
+        }
+    }
+
+    var daemon: ChildProcess? { daemonState.withLock { $0 } }
+
+    /// SIGKILL: the process gets no chance to flush or to say goodbye.
+    func killDaemon() {
+        guard let daemon else { return }
+        daemon.send(SIGKILL)
+        _ = daemon.waitForExit(timeoutSeconds: 30)
+    }
+
+    /// SIGTERM and wait: returns the exit status.
+    func stopDaemon() -> Int32? {
+        guard let daemon else { return nil }
+        daemon.send(SIGTERM)
+        return daemon.waitForExit(timeoutSeconds: 60)
+    }
+
+    /// All daemon logs so far, for failure messages.
+    func logs() -> String {
+        (1...max(1, starts.withLock { $0 })).map {
+            (try? String(contentsOf: directory.file("gatewayd-\($0).log"), encoding: .utf8)) ?? ""
+        }.joined(separator: "\n---\n")
+    }
+
+    func reader() throws -> StoreReader {
+        try StoreReader(path: databasePath)
+    }
+
+    /// Every stored test reading's value, as integers (the tests publish whole numbers).
+    func storedValues() throws -> [Int] {
+        try reader().readings(ReadingFilter(limit: 10_000_000)).map { Int($0.value) }
+    }
+
+    func storedCount() -> Int {
+        (try? reader().counts().readings) ?? 0
+    }
+
+    deinit {
+        daemonState.withLock { $0?.send(SIGKILL) }
+    }
+}
+
+/// A test feed on `t/<device>`: message `i` carries `{"ts": base + i, "v": i}`, so every stored
+/// reading says which message it came from.
+final class SequenceFeed: Sendable {
+    let publisher: MQTTPublisher
+    let base: EpochMillis
+    let devices: Int
+    private let acknowledged = LockedBox<(open: [Int32: Int], early: Set<Int32>, done: Set<Int>)>(([:], [], []))
+
+    init(brokerURL: String, devices: Int = 10, maxInFlight: Int = 50, clientID: String = "feed-\(UUID().uuidString.prefix(8))") throws {
+        self.devices = devices
+        base = 1_700_000_000_000
+        var options = MQTTPublisherOptions(url: BrokerURL(parsing: brokerURL)!, clientID: clientID)
+        options.maxInFlight = maxInFlight
+        options.inFlightWaitTimeoutSeconds = 120
+        let box = acknowledged
+        publisher = try MQTTPublisher(options: options, onAcknowledged: { mid in
+            box.withLock { state in
+                if let i = state.open.removeValue(forKey: mid) { state.done.insert(i) } else { state.early.insert(mid) }
+            }
+        })
+    }
+
+    func topic(_ i: Int) -> String { "t/dev-\(i % devices)" }
+
+    func payload(_ i: Int) -> [UInt8] { Array(#"{"ts":\#(base + EpochMillis(i)),"v":\#(i)}"#.utf8) }
+
+    /// Publishes message `i` at QoS 1 (blocking while the in-flight window is full).
+    func publish(_ i: Int) throws {
+        let mid = try publisher.publish(topic: topic(i), payload: payload(i), qos: 1)
+        acknowledged.withLock { state in
+            if state.early.remove(mid) != nil { state.done.insert(i) } else { state.open[mid] = i }
+        }
+    }
+
+    /// The message numbers the broker acknowledged: the ones the gateway must end up storing.
+    var acknowledgedNumbers: Set<Int> { acknowledged.withLock { $0.done } }
+
+    func finish() -> Bool {
+        let all = publisher.waitForAcknowledgements(timeoutSeconds: 120)
+        publisher.disconnect()
+        return all
+    }
+}
+
+/// A value behind a lock, for test bookkeeping shared with callbacks.
+final class LockedBox<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        try mutex.withLock { try body(&$0) }
+    }
+}
