@@ -12,9 +12,11 @@ final class DecodingContext {
     let baseDirectory: String
     /// Placeholder keys that stand for repeated keys (see ``YAMLDocument``): skipped while decoding.
     let ignoredKeys: Set<String>
+    let options: ConfigurationLoader.Options
     private(set) var problems: [ConfigurationProblem] = []
 
-    init(document: YAMLDocument, file: String, baseDirectory: String) {
+    init(document: YAMLDocument, file: String, baseDirectory: String, options: ConfigurationLoader.Options = .init()) {
+        self.options = options
         var problems: [ConfigurationProblem] = []
         var locations: [String: Location] = [:]
         if let root = document.root {
@@ -52,6 +54,7 @@ final class DecodingContext {
 
     /// Records a problem when the file at `path` (already resolved) cannot be read now.
     func checkReadable(_ path: String, at keyPath: String) {
+        guard options.checkFiles else { return }
         if let error = FileAccess.checkReadable(path) {
             report(at: keyPath, "cannot read \(path): \(error.reason)")
         }

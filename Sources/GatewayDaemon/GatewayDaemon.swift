@@ -17,7 +17,8 @@ public enum GatewayDaemon {
     /// Loads and fully validates a configuration: the YAML schema, then every route's adapter
     /// options, with all problems of both stages reported together.
     public static func validate(configPath: String) throws(ConfigurationError) -> (GatewayConfiguration, MessageDecoder) {
-        let loaded = try ConfigurationLoader.load(path: configPath)
+        let loaded = try ConfigurationLoader.load(
+            path: configPath, options: .init(checkFiles: true, formats: AdapterRegistry.standard.formats))
         let configuration = loaded.configuration
         do {
             let decoder = try MessageDecoder(routes: configuration.routes, limits: configuration.ingest)

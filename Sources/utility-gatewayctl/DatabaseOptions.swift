@@ -26,7 +26,7 @@ struct DatabaseOptions: ParsableArguments {
             path = database
         } else {
             do {
-                path = try ConfigurationLoader.load(path: config!).configuration.gateway.databasePath
+                path = try ConfigurationLoader.load(path: config!, options: .init(checkFiles: false)).configuration.gateway.databasePath
             } catch {
                 throw CtlFailure("\(error)")
             }

@@ -1,0 +1,42 @@
+import GatewayCore
+import Yams
+
+/// The top level of the file: which sections exist and the order they are decoded in (the broker
+/// needs the gateway id for its default client id; routes need the protocol version).
+enum ConfigurationDecoder {
+    static let keys = ["version", "gateway", "broker", "storage", "ingest", "routes"]
+    static let schemaVersion = 1
+
+    static func decode(_ root: Node?, context: DecodingContext) -> GatewayConfiguration? {
+        guard let root else {
+            if context.problems.isEmpty {
+                context.report(at: "", location: Location(line: 1, column: 1),
+                               "the configuration is empty; expected the sections gateway, broker and routes")
+            }
+            return nil
+        }
+        let top = ConfigNode(node: root, keyPath: "", context: context)
+        guard let sections = top.mapping(expecting: "a mapping with the sections gateway, broker and routes") else {
+            return nil
+        }
+        sections.rejectUnknownKeys(keys)
+        if let version = sections.optional("version"),
+            let number = version.integer(expecting: "the schema version \(schemaVersion)"),
+            number != schemaVersion
+        {
+            version.report("this gateway reads schema version \(schemaVersion); got \(number)")
+        }
+        let gateway = sections.required("gateway", "the gateway's identity, such as `gateway: { id: site-01 }`")
+            .flatMap(GatewaySection.decode)
+        let broker = sections.required("broker", "the MQTT broker, such as `broker: { url: mqtt://127.0.0.1:1883 }`")
+            .map { BrokerSection.decode($0, gatewayID: gateway?.id) }
+        let storage = sections.optional("storage").map(StorageSection.decode) ?? StorageSettings()
+        let ingest = sections.optional("ingest").map(IngestSection.decode) ?? IngestSettings()
+        let routes = sections.required("routes", "a list of routes (topic filter → readings)")
+            .flatMap { RouteSection.decodeAll($0, protocolVersion: broker?.protocolVersion) }
+        guard let gateway, let brokerSettings = broker?.settings, let routes else { return nil }
+        return GatewayConfiguration(
+            gateway: gateway, broker: brokerSettings, storage: storage, ingest: ingest, routes: routes
+        )
+    }
+}
