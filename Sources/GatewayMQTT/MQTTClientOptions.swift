@@ -48,6 +48,9 @@ public struct MQTTClientOptions: Sendable {
     /// How long `stop()` waits for the broker to acknowledge the retained `offline` and for the DISCONNECT
     /// to be written before closing the socket anyway.
     public var gracefulStopTimeoutSeconds: Double = 5
+    /// How long to wait for the broker's CONNACK before giving the connection up and backing off
+    /// (keepalive does not cover this wait; with `keepalive 0` nothing else would).
+    public var connackTimeoutSeconds: Double = 30
 
     public init(broker: BrokerSettings, password: String?, subscriptions: [MQTTSubscription], statusTopic: String?) {
         self.broker = broker
@@ -107,6 +110,9 @@ public struct MQTTClientOptions: Sendable {
         }
         if let r = receiveMaximum, !(1...65_535).contains(r) {
             problems.append("receive maximum must be 1...65535, got \(r)")
+        }
+        if !(connackTimeoutSeconds > 0) || !connackTimeoutSeconds.isFinite {
+            problems.append("CONNACK timeout must be a positive duration, got \(connackTimeoutSeconds) s")
         }
         if !(gracefulStopTimeoutSeconds >= 0) {
             problems.append("graceful stop timeout must not be negative, got \(gracefulStopTimeoutSeconds) s")

@@ -69,14 +69,24 @@ extension MQTTIngestClient {
         let usesTLS = options.broker.url.usesTLS
         var phase = StopPhase.running
         var announced = false
+        let connackDeadline = ContinuousClock.now + .milliseconds(Int(options.connackTimeoutSeconds * 1000))
         while true {
             if !announced && connection.accepted {
                 announced = true
-                state.withLock { state in
+                let connects = state.withLock { state in
                     state.connected = true
                     state.connects += 1
+                    return state.connects
                 }
                 logger.info("MQTT connected", metadata: connection.metadata(["mqtt.session_present": "\(connection.sessionPresent)"]))
+                if options.broker.session == .persistent && !connection.sessionPresent && connects > 1 {
+                    logger.warning(
+                        "MQTT session not present after reconnect: messages queued for us may be lost (possible data gap)",
+                        metadata: connection.metadata())
+                }
+            }
+            if !connection.accepted && connection.refusal == nil && ContinuousClock.now >= connackDeadline {
+                return .lost(reason: "no CONNACK within \(options.connackTimeoutSeconds) s")
             }
             phase = advanceStop(phase, connection)
             var stopping = false

@@ -76,6 +76,13 @@ public final class MQTTIngestClient: Sendable {
             "mqtt.protocol": "\(options.broker.protocolVersion.rawValue)", "mqtt.session": "\(options.broker.session.rawValue)",
             "mqtt.libmosquitto": "\(MosquittoLibrary.version)",
         ]))
+        for subscription in options.subscriptions where subscription.qos == 2 {
+            // libmosquitto 2.0 keeps a QoS 2 message in memory between PUBREC and PUBREL: a crash there
+            // loses it (DESIGN §2). QoS 1 with deduplication is the safe choice.
+            logger.warning("MQTT QoS 2 subscription is not crash-safe; prefer QoS 1", metadata: connection.metadata([
+                "mqtt.topic": "\(subscription.filter)",
+            ]))
+        }
         try runConnections(connection, wake: wake)
         logger.info("MQTT ingest client stopped", metadata: connection.metadata())
     }

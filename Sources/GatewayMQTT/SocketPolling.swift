@@ -55,6 +55,9 @@ enum SocketPolling {
         return unsafeBitCast(symbol, to: SSLPendingFunction.self)
     }()
 
+    /// Whether `SSL_pending` was found (it is, whenever libmosquitto was built with TLS).
+    static var canSeeTLSBuffer: Bool { sslPending != nil }
+
     /// Whether TLS has already decrypted bytes buffered in user space that `poll` cannot see.
     ///
     /// libmosquitto 2.0's `mosquitto_loop_read` (`lib/loop.c`) stops at the first EAGAIN even when

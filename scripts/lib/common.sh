@@ -7,7 +7,7 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Debian packages the gateway needs to build, test and run. python3-paho-mqtt is the baseline
 # subscriber of the benchmarks.
-REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev sqlite3 pkg-config python3-paho-mqtt)
+REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev sqlite3 pkg-config openssl python3-paho-mqtt)
 
 # Installs the missing packages with apt; skips apt entirely when everything is there, so reruns
 # are fast. `apt-get update` runs first because a fresh machine finds nothing without it.
@@ -58,5 +58,8 @@ write_broker_config() {
     echo "allow_anonymous true"
     echo "persistence_location $dir/data/"
     echo "log_dest file $dir/mosquitto.log"
+    # Started as root, mosquitto drops to the 'mosquitto' user and then silently fails to write a
+    # root-owned persistence folder; keep the user it was started as.
+    [ "$(id -u)" -ne 0 ] || echo "user root"
   } > "$dir/mosquitto.conf"
 }
