@@ -139,6 +139,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "GatewayIngestTests",
+            dependencies: ["GatewayIngest", "GatewayAdapters", "GatewayStore", "GatewayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["GatewayCore", "GatewayStore", "GatewayMQTT", "GatewayTestSupport"],
             swiftSettings: strict
