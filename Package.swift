@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "GatewayCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -112,7 +113,12 @@ let package = Package(
         // MARK: benchmarks (release builds; they print their figures)
         .executableTarget(
             name: "store-bench",
-            dependencies: ["GatewayCore", "GatewayStore"],
+            dependencies: [
+                "GatewayCore", "GatewayStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "bench/store",
             swiftSettings: strict
         ),

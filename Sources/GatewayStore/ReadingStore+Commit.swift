@@ -18,6 +18,7 @@ extension ReadingStore {
     /// a failed commit would withhold the acks and the broker would redeliver it forever.
     ///
     /// Throws a `StoreError` (`.diskFull` for `SQLITE_FULL`) with nothing written.
+    @discardableResult
     public func commit(_ batch: IngestBatch) throws -> CommitResult {
         try state.withLock { state in
             try checkOpen(state, "commit")
