@@ -63,11 +63,15 @@ public final class IngestPipeline: MQTTBatchHandler {
         counters.quarantined.add(result.quarantined, ordering: .relaxed)
         counters.batchesCommitted.add(1, ordering: .relaxed)
         if !ingest.quarantined.isEmpty { logQuarantine(ingest.quarantined) }
+    }
+
+    /// Merges the store's recent tier when it is due — after the acks, so a merge never delays one.
+    public func maintenance() {
         do {
             _ = try store.maintenanceIfDue()
         } catch {
             // Maintenance only reorganises rows that are already committed: a failure delays the
-            // merge, it loses nothing, and the next batch tries again.
+            // merge, it loses nothing, and the next call tries again.
             logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"])
         }
     }

@@ -13,6 +13,15 @@ public protocol MQTTBatchHandler: AnyObject, Sendable {
     func handle(_ batch: [InboundMessage]) throws
     /// Connection state changes, called on the loop thread. Must not block for long.
     func connectionChanged(_ event: MQTTConnectionEvent)
+    /// Housekeeping that must not delay acknowledgements (the store's merges): called on the loop
+    /// thread right after a batch's PUBACKs were written, and about once a second while the
+    /// connection is idle.
+    func maintenance()
+}
+
+extension MQTTBatchHandler {
+    /// No housekeeping by default.
+    public func maintenance() {}
 }
 
 /// A change in the ingest client's connection, reported to `MQTTBatchHandler.connectionChanged(_:)`.

@@ -111,6 +111,7 @@ extension MQTTIngestClient {
                 timeoutMilliseconds: stopping ? 50 : 1000)
             if readiness.woken { wake.drain() }
 
+            var handledBatch = false
             if readiness.readable || usesTLS {
                 if let loss = readBatch(connection) {
                     // Whatever was read before the loss cannot be acknowledged any more; storing it is still
@@ -118,11 +119,14 @@ extension MQTTIngestClient {
                     _ = handOver(connection)
                     return stopping ? .stopped : .lost(reason: loss)
                 }
-                if !connection.pending.isEmpty, let failure = handOver(connection) {
-                    // Not durable: the PUBACKs queued during loop_read must never leave. Shut the socket
-                    // down without writing; mosquitto_reconnect later discards the queued packets.
-                    _ = shutdown(socket, Int32(SHUT_RDWR))
-                    return stopping ? .stopped : .lost(reason: failure)
+                if !connection.pending.isEmpty {
+                    if let failure = handOver(connection) {
+                        // Not durable: the PUBACKs queued during loop_read must never leave. Shut the socket
+                        // down without writing; mosquitto_reconnect later discards the queued packets.
+                        _ = shutdown(socket, Int32(SHUT_RDWR))
+                        return stopping ? .stopped : .lost(reason: failure)
+                    }
+                    handledBatch = true
                 }
             }
             if mosquitto_want_write(handle) {
@@ -134,6 +138,10 @@ extension MQTTIngestClient {
             let rc = mosquitto_loop_misc(handle)
             if rc != 0 || connection.socket < 0 {
                 return stopping ? .stopped : .lost(reason: lossReason(connection, rc: rc, call: "mosquitto_loop_misc"))
+            }
+            // After the acks went out, or when a whole poll interval passed with nothing to read.
+            if handledBatch || (!readiness.readable && !readiness.woken && !stopping) {
+                handler.maintenance()
             }
         }
     }

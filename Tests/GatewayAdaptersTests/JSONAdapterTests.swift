@@ -123,7 +123,7 @@ func decoder(_ routes: [RouteConfiguration], limits: IngestSettings = IngestSett
         var bytes = Array(#"{"ts":1,"pressure":1,"flow":"#.utf8)
         bytes += [0x22, 0xFF, 0xFE, 0x22, 0x7D]
         let result = try decoder([waterRoute()]).decode(InboundMessage(topic: "utilities/water/n/d/telemetry", payload: bytes, qos: 1, retain: false, receivedAt: 1))
-        #expect(result.quarantined.map(\.reason) == [.malformed])
+        #expect(result.quarantined.map(\.reason) == [.invalidEncoding])
         #expect(result.readings.isEmpty)
     }
 
