@@ -23,7 +23,7 @@ enum StoreConnection {
             try db.execute(
                 sql: """
                     PRAGMA synchronous = \(level);
-                    PRAGMA cache_size = -65536;
+                    PRAGMA cache_size = -12288;
                     PRAGMA secure_delete = FAST;
                     PRAGMA temp_store = MEMORY;
                     PRAGMA journal_size_limit = 67108864;

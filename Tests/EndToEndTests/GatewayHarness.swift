@@ -29,7 +29,11 @@ final class GatewayHarness: Sendable {
               - { name: volume, path: v, unit: m3 }
         """
 
-    init(broker: MosquittoBroker? = nil, synchronous: String = "normal", routes: String = GatewayHarness.testRoutes) throws {
+    /// - Parameter brokerExtra: more lines for the `broker:` section (indented by two spaces).
+    init(
+        broker: MosquittoBroker? = nil, synchronous: String = "normal", routes: String = GatewayHarness.testRoutes,
+        brokerExtra: String = ""
+    ) throws {
         self.broker = try broker ?? MosquittoBroker()
         directory = try TemporaryDirectory(prefix: "gateway-e2e")
         configPath = directory.file("gateway.yaml").path
@@ -44,6 +48,7 @@ final class GatewayHarness: Sendable {
               client_id: utility-gateway-e2e
               session: persistent
               reconnect: { initial: 100ms, max: 1s }
+            \(brokerExtra)
             storage:
               synchronous: \(synchronous)
             \(routes)
@@ -55,14 +60,14 @@ final class GatewayHarness: Sendable {
     var databasePath: String { directory.file("state/gateway.sqlite").path }
 
     /// Starts the daemon and waits until it has subscribed (so that a clean publish reaches it).
-    func startDaemon() throws {
+    func startDaemon(subscribeTimeoutSeconds: Double = 60) throws {
         let count = starts.withLock { $0 += 1; return $0 }
         let process = try ChildProcess(
             executable: try BuiltProducts.executable(named: "utility-gatewayd"),
             arguments: ["--config", configPath],
             stderrURL: directory.file("gatewayd-\(count).log"))
         daemonState.withLock { $0 = process }
-        let subscribed = eventually(timeoutSeconds: 60) {
+        let subscribed = eventually(timeoutSeconds: subscribeTimeoutSeconds) {
             process.stderrText().contains("mqtt.subscribed") || !process.isRunning
         }
         guard subscribed, process.isRunning else {
@@ -119,10 +124,14 @@ final class SequenceFeed: Sendable {
     let devices: Int
     private let acknowledged = LockedBox<(open: [Int32: Int], early: Set<Int32>, done: Set<Int>)>(([:], [], []))
 
-    init(brokerURL: String, devices: Int = 10, maxInFlight: Int = 50, clientID: String = "feed-\(UUID().uuidString.prefix(8))") throws {
+    init(
+        brokerURL: String, devices: Int = 10, maxInFlight: Int = 50, clientID: String = "feed-\(UUID().uuidString.prefix(8))",
+        username: String? = nil, password: String? = nil
+    ) throws {
         self.devices = devices
         base = 1_700_000_000_000
-        var options = MQTTPublisherOptions(url: BrokerURL(parsing: brokerURL)!, clientID: clientID)
+        var options = MQTTPublisherOptions(
+            url: BrokerURL(parsing: brokerURL)!, clientID: clientID, username: username, password: password)
         options.maxInFlight = maxInFlight
         options.inFlightWaitTimeoutSeconds = 120
         let box = acknowledged
