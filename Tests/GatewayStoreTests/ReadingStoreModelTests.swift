@@ -18,7 +18,7 @@ struct ReadingStoreModelTests {
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func randomActionsMatchTheModel(seed: UInt64) throws {
         let dir = try TempDirectory()
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var store = try openStore(dir, threshold: 7)
         try store.executeForTesting(
             """
@@ -104,18 +104,3 @@ struct ReadingStoreModelTests {
     }
 }
 
-/// A small seeded generator for reproducible random tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}

@@ -269,7 +269,7 @@ func benchTwoTier(_ options: Options, fleet: Fleet, dir: String) throws -> Layou
     // Queries through StoreReader beside the open writer, as utility-gatewayctl would.
     let reader = try StoreReader(path: path)
     let lastTs = fleet.timestamp(tick: (options.rows - 1) / fleet.seriesCount)
-    var random = SplitMix(seed: 42)
+    var random = SeededGenerator(seed: 42)
     for _ in 0..<options.queries {
         let d = Int(random.next() % UInt64(fleet.devices))
         let m = Int(random.next() % UInt64(fleet.metrics))
@@ -389,7 +389,7 @@ func benchNaive(_ options: Options, fleet: Fleet, dir: String, deviceFirst: Bool
     result.walBytesMax = max(result.walBytesMax, fileSize(path + "-wal"))
 
     let lastTs = fleet.timestamp(tick: (options.rows - 1) / fleet.seriesCount)
-    var random = SplitMix(seed: 42)
+    var random = SeededGenerator(seed: 42)
     let daySQL = """
         SELECT r.seq, r.ts, r.value FROM readings r JOIN series s ON s.id = r.series_id
          WHERE s.device = ? AND s.metric = ? AND r.ts >= ? ORDER BY r.ts DESC, r.seq DESC LIMIT 10000
@@ -421,18 +421,6 @@ func benchNaive(_ options: Options, fleet: Fleet, dir: String, deviceFirst: Bool
     return result
 }
 
-/// A small seeded generator, so every layout is queried for the same devices.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 // MARK: - report
 
