@@ -11,7 +11,7 @@ struct ReadingsCommand: ParsableCommand {
         discussion: "JSON and CSV carry the keys seq, utility, site, device, metric, value, unit, ts and received_at; times are RFC 3339 UTC.")
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "Only this utility (water, power or gas).") var utility: Utility?
+    @Option(help: "Only this utility.") var utility: Utility?
     @Option(help: "Only this site.") var site: String?
     @Option(help: "Only this device.") var device: String?
     @Option(help: "Only this metric (pressure, flow, voltage, …).") var metric: String?
