@@ -14,7 +14,7 @@ public struct AdapterRegistry: Sendable {
 
     /// Every format this version of the gateway reads.
     public static let standard = AdapterRegistry(factories: [
-        "json": { route in JSONAdapter.make(route: route).map { $0 as any PayloadAdapter } },
+        "json": JSONAdapter.make,
     ])
 
     /// The registered format names, sorted, for error messages.

@@ -3,7 +3,7 @@ import GatewayCore
 /// `metrics:` of one route → ``MetricMapping``s: unique vocabulary names, known units, and units
 /// that measure what the metric is (`pressure` in `V` is refused).
 enum MetricSection {
-    static let keys = ["name", "path", "unit"]
+    static let keys = ["name", "path", "unit", "unit_path", "atmospheric_pressure", "lower_explosive_limit"]
 
     static func decodeAll(_ node: ConfigNode) -> [MetricMapping]? {
         guard let items = node.list(expecting: "a list of metrics") else { return nil }
@@ -35,13 +35,24 @@ enum MetricSection {
             }
             let path = section.required("path", "where the payload holds the value, such as pressure")?
                 .string(expecting: "a payload path such as pressure")
-            let unit = section.required("unit", "the unit the device sends, such as kPa")
-                .flatMap { parseUnit($0, metric: name) }
-            guard let name, let path, let unit else {
+            // A unit is declared, or read from the payload (unit_path), or — for formats that carry
+            // units, such as SenML — left to the format; the adapter checks that one of them applies.
+            let unitNode = section.optional("unit")
+            let unit = unitNode.flatMap { parseUnit($0, metric: name) }
+            let unitPathNode = section.optional("unit_path")
+            let unitPath = unitPathNode?.string(expecting: "a payload path where the unit is, such as unit")
+            if unitNode != nil && unitPathNode != nil {
+                unitPathNode?.report("give either unit (what the device sends) or unit_path (where the payload says it), not both")
+            }
+            let atmosphere = section.optional("atmospheric_pressure")?.number(expecting: "the atmospheric pressure in kPa, such as 101.325", range: 50...120)
+            let lowerLimit = section.optional("lower_explosive_limit")?.number(expecting: "the gas's lower explosive limit in %vol, such as 5.0 for methane", range: 0.1...100)
+            guard let name, let path, unitNode == nil || unit != nil else {
                 complete = false
                 continue
             }
-            metrics.append(MetricMapping(name: name, path: path, unit: unit))
+            metrics.append(MetricMapping(
+                name: name, path: path, unit: unit, unitPath: unitPath, atmosphericPressureKPa: atmosphere,
+                lowerExplosiveLimitPercentVol: lowerLimit))
         }
         return complete ? metrics : nil
     }

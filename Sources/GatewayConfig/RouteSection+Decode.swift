@@ -4,7 +4,10 @@ import GatewayCore
 /// whom the readings belong to. Checks what spans keys: `{topic.N}` against the filter's levels,
 /// shared subscriptions against the protocol version, unique route ids.
 enum RouteSection {
-    static let keys = ["id", "topic", "qos", "format", "utility", "site", "device", "timestamp", "metrics"]
+    static let keys = [
+        "id", "topic", "qos", "format", "utility", "site", "device", "timestamp", "metrics",
+        "max_future_skew", "max_age",
+    ] + FormatOptionsSection.formatKeys
     static let filterExpectation = "an MQTT topic filter such as utilities/water/+/+/telemetry"
     static let qos2Explanation =
         "QoS 2 is not supported for receiving: libmosquitto 2.0 keeps a QoS 2 message in client memory "
@@ -82,13 +85,21 @@ enum RouteSection {
         let timestamp = timestampNode.flatMap(TimestampSection.decode)
         let metrics = route.required("metrics", "a list of metrics such as `- { name: pressure, path: pressure, unit: kPa }`")
             .flatMap(MetricSection.decodeAll)
+        let formatOptions = FormatOptionsSection.decode(route, format: format)
+        var maxFutureSkew = 300.0
+        if let node = route.optional("max_future_skew"), let value = node.duration() { maxFutureSkew = value }
+        var maxAge = 7 * 86_400.0
+        if let node = route.optional("max_age"), let value = node.duration({ $0 > 0 ? nil : "max_age must be more than 0s" }) {
+            maxAge = value
+        }
 
         guard let id = decoded.id, let topic, let utility, let site, let device, let metrics,
             timestampNode == nil || timestamp != nil
         else { return decoded }
         decoded.route = RouteConfiguration(
             id: id, topic: topic, qos: qos, format: format, utility: utility, site: site, device: device,
-            timestamp: timestamp, metrics: metrics
+            timestamp: timestamp, metrics: metrics, formatOptions: formatOptions,
+            maxFutureSkewSeconds: maxFutureSkew, maxAgeSeconds: maxAge
         )
         return decoded
     }

@@ -75,6 +75,16 @@ struct ConfigNode {
         return value
     }
 
+    /// A decimal number within `range`.
+    func number(expecting expectation: String, range: ClosedRange<Double>) -> Double? {
+        guard let text = text(expecting: expectation) else { return nil }
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            report("expected \(expectation), between \(String(range.lowerBound)) and \(String(range.upperBound)); got \(Phrase.quoted(text))")
+            return nil
+        }
+        return value
+    }
+
     /// A duration in seconds (`500ms`, `30s`, `5m`, …). `check` returns a sentence when the value is
     /// out of bounds.
     func duration(_ check: (Double) -> String? = { _ in nil }) -> Double? {

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import GatewayTestSupport
 import Testing
 
@@ -30,7 +31,7 @@ import Testing
         #expect(Set(rows[0].keys) == ["seq", "utility", "site", "device", "metric", "value", "unit", "ts", "received_at"])
         #expect(rows.allSatisfy { $0["device"] as? String == "dev-1" })
         #expect(rows[0]["value"] as? Int == 99, "newest first")
-        #expect(rows[0]["ts"] as? String == "2023-11-14T22:13:20.099Z")
+        #expect(rows[0]["ts"] as? String == RFC3339.format(feed.base + 99))
 
         let csv = try ctl(["readings", "--config", harness.configPath, "--limit", "2", "--format", "csv"])
         #expect(csv.stdout.hasPrefix("seq,utility,site,device,metric,value,unit,ts,received_at\r\n"))

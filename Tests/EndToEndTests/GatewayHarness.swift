@@ -129,7 +129,8 @@ final class SequenceFeed: Sendable {
         username: String? = nil, password: String? = nil
     ) throws {
         self.devices = devices
-        base = 1_700_000_000_000
+        // An hour ago: inside the routes' default time window (max_age 7d, max_future_skew 5m).
+        base = SystemWallClock().now() - 3_600_000
         var options = MQTTPublisherOptions(
             url: BrokerURL(parsing: brokerURL)!, clientID: clientID, username: username, password: password)
         options.maxInFlight = maxInFlight

@@ -14,22 +14,26 @@ import Testing
         var options = MQTTPublisherOptions(url: BrokerURL(parsing: harness.broker.url)!, clientID: "malformed-feed")
         options.maxInFlight = 20
         let publisher = try MQTTPublisher(options: options)
+        let now = SystemWallClock().now()
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
-        let huge = "{\"ts\":1,\"v\":1,\"pad\":\"" + String(repeating: "x", count: 1 << 20) + "\"}"
-        let invalidUTF8: [UInt8] = Array(#"{"ts":5,"v":"#.utf8) + [0x22, 0xC3, 0x28, 0x22, 0x7D]
+        let huge = "{\"ts\":\(now),\"v\":1,\"pad\":\"" + String(repeating: "x", count: 1 << 20) + "\"}"
+        let invalidUTF8: [UInt8] = Array(#"{"ts":\#(now),"v":"#.utf8) + [0x22, 0xC3, 0x28, 0x22, 0x7D]
         let bad: [(String, [UInt8])] = [
             ("not json", Array("pressure=1,flow=2".utf8)),
-            ("wrong type", Array(#"{"ts":2,"v":"high"}"#.utf8)),
-            ("missing field", Array(#"{"ts":3}"#.utf8)),
+            ("wrong type", Array(#"{"ts":\#(now),"v":"high"}"#.utf8)),
+            ("missing field", Array(#"{"ts":\#(now)}"#.utf8)),
             ("missing timestamp", Array(#"{"v":4}"#.utf8)),
             ("1 MiB", Array(huge.utf8)),
             ("10,000 deep", Array(deep.utf8)),
             ("invalid UTF-8", invalidUTF8),
             ("empty", []),
+            ("a year old", Array(#"{"ts":\#(now - 365 * 86_400_000),"v":5}"#.utf8)),
+            ("an hour ahead", Array(#"{"ts":\#(now + 3_600_000),"v":6}"#.utf8)),
         ]
         var good = 0
+        let base = SystemWallClock().now() - 60_000
         func publishGood() throws {
-            try publisher.publish(topic: "t/good", payload: Array(#"{"ts":\#(1_700_000_000_000 + good),"v":\#(good)}"#.utf8), qos: 1)
+            try publisher.publish(topic: "t/good", payload: Array(#"{"ts":\#(base + EpochMillis(good)),"v":\#(good)}"#.utf8), qos: 1)
             good += 1
         }
         try publishGood()
@@ -49,16 +53,19 @@ import Testing
         #expect(Set(try harness.storedValues()) == Set(0..<good))
         let records = try harness.reader().quarantine(QuarantineFilter(limit: 100))
         let reasons = Dictionary(grouping: records, by: \.record.reason).mapValues(\.count)
-        #expect(reasons[.malformed] == 3, "not JSON, deep nesting, empty: \(reasons)")
+        #expect(reasons[.malformed] == 2, "not JSON, empty: \(reasons)")
+        #expect(reasons[.limitExceeded] == 1, "10,000-deep nesting")
         #expect(reasons[.invalidEncoding] == 1)
         #expect(reasons[.wrongType] == 1)
         #expect(reasons[.missingField] == 2)
         #expect(reasons[.payloadTooLarge] == 1)
+        #expect(reasons[.staleTimestamp] == 1)
+        #expect(reasons[.futureTimestamp] == 1)
         #expect(reasons[.noRoute] == nil, "the daemon only subscribes to its routes' filters")
         #expect(records.allSatisfy { !$0.record.message.isEmpty })
         let large = try #require(records.first { $0.record.reason == .payloadTooLarge })
         #expect(large.record.payloadSize == huge.utf8.count)
-        #expect(large.record.payload.count == 64 * 1024)
+        #expect(large.record.payload.count == 4 * 1024)
         #expect(harness.stopDaemon() == 0)
     }
 }

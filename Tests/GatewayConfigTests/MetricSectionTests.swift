@@ -49,9 +49,9 @@ struct MetricSectionTests {
         expectOnlyProblem(in: config(metrics: "      - { name: co, path: c, unit: ppb }"),
                           at: "routes[0].metrics[0].unit", line: 10,
                           containing: ["unknown unit 'ppb'; co is measured in ppm"])
-        expectOnlyProblem(in: config(metrics: "      - { name: flow, path: f, unit: l/s }"),
+        expectOnlyProblem(in: config(metrics: "      - { name: flow, path: f, unit: l/min }"),
                           at: "routes[0].metrics[0].unit", line: 10,
-                          containing: ["unknown unit 'l/s'; did you mean 'L/s'? (unit symbols are case-sensitive)"])
+                          containing: ["unknown unit 'l/min'; did you mean 'L/min'? (unit symbols are case-sensitive)"])
         expectOnlyProblem(in: config(metrics: "      - { name: rainfall, path: r, unit: furlongs }"),
                           at: "routes[0].metrics[0].unit", line: 10,
                           containing: ["unknown unit 'furlongs'; known units are", "kPa", "m3/h"])
@@ -76,16 +76,19 @@ struct MetricSectionTests {
                           containing: ["expected a metric name of lowercase letters, digits and '_'", "got 'Chlorine-Free'"])
     }
 
-    @Test("name, path and unit are required, and a path is not empty")
+    /// A unit may also come from the payload (unit_path) or the format (SenML): whether a metric
+    /// without `unit` is valid is the adapter's check, tested with the adapters.
+    @Test("name and path are required, a path is not empty, unit and unit_path exclude each other")
     func missingMetricKeys() {
         let yaml = config(metrics: """
                   - name: flow
                   - { name: volume, path: "", unit: m3 }
+                  - { name: energy, path: e, unit: kWh, unit_path: u }
             """)
         let found = problems(in: yaml)
         #expect(found.count == 3)
         expectProblem(found, at: "routes[0].metrics[0].path", line: 10, containing: ["missing required key 'path' in 'routes[0].metrics[0]'"])
-        expectProblem(found, at: "routes[0].metrics[0].unit", line: 10, containing: ["missing required key 'unit'"])
+        expectProblem(found, at: "routes[0].metrics[2].unit_path", line: 12, containing: ["either unit", "not both"])
         expectProblem(found, at: "routes[0].metrics[1].path", line: 11, containing: ["got an empty text"])
     }
 }

@@ -145,7 +145,7 @@ struct ValidConfigurationTests {
         #expect(config.broker.sessionExpirySeconds == 86_400)
         #expect(config.broker.reconnect == ReconnectBackoff(initialSeconds: 1, maxSeconds: 60))
         #expect(config.storage.synchronous == .normal)
-        #expect(config.ingest == IngestSettings(maxPayloadBytes: 262_144, quarantinePayloadBytes: 65_536))
+        #expect(config.ingest == IngestSettings(maxPayloadBytes: 262_144, quarantinePayloadBytes: 4_096))
         let route = try #require(config.routes.first)
         #expect(route.id == "route-1")
         #expect(route.qos == 1)
@@ -183,7 +183,7 @@ struct ValidConfigurationTests {
             #expect(config.routes[0].site == .literal("north"))
             #expect(config.storage == StorageSettings())
             // The default 64KiB kept of a quarantined payload shrinks to the smaller limit.
-            #expect(config.ingest == IngestSettings(maxPayloadBytes: 16_384, quarantinePayloadBytes: 16_384))
+            #expect(config.ingest == IngestSettings(maxPayloadBytes: 16_384, quarantinePayloadBytes: 4_096))
         }
     }
 

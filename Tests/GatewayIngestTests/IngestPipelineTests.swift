@@ -8,7 +8,11 @@ import Testing
 
 /// The batch handler with a real SQLite file: what a batch becomes, and what a missing broker
 /// session is recorded as.
-@Suite struct IngestPipelineTests {
+///
+/// A class so that `deinit` closes the store before the folder is deleted: SQLite keys its lock and
+/// WAL-index state by inode, and a file deleted under an open connection can hand that state to the
+/// next test's new file with the same inode (seen as other suites' reads coming back empty).
+@Suite final class IngestPipelineTests {
     let directory: TemporaryDirectory
     let store: ReadingStore
     let pipeline: IngestPipeline
@@ -22,6 +26,10 @@ import Testing
             metrics: [MetricMapping(name: "gas_leak", path: "leak", unit: "%LEL")])
         let decoder = try MessageDecoder(routes: [route], limits: IngestSettings())
         pipeline = IngestPipeline(decoder: decoder, store: store, sessionKey: "mqtt://127.0.0.1:1883#gw", logger: Logger(label: "test"))
+    }
+
+    deinit {
+        try? store.close()
     }
 
     func message(_ payload: String, topic: String = "t/d1") -> InboundMessage {

@@ -1,41 +1,95 @@
+import Foundation
 import GatewayCore
 
-/// One metric of a route, ready to turn a raw value into a canonical one: the unit conversion is
-/// looked up once at start-up, so an unknown unit is a configuration error and never reaches here.
-struct MetricNormalizer: Sendable, Hashable {
-    let name: String
-    let declaredUnit: String
+/// Turns a unit symbol into the conversion of one metric's values into the canonical unit,
+/// applying what the metric declares for units that need more than their symbol (absolute
+/// pressure, %vol of a combustible gas). The same rules serve a unit declared in the configuration
+/// (checked once, a configuration error) and a unit read from a payload (checked per reading, a
+/// quarantine).
+struct UnitResolution: Sendable, Hashable {
     let canonicalUnit: String
-    let conversion: UnitCatalog.Conversion
+    let scale: Double
+    let offset: Double
 
-    /// Builds the normalizer, or says why the unit cannot be used for this metric.
-    static func make(_ mapping: MetricMapping) -> Result<MetricNormalizer, OptionProblem> {
-        guard let conversion = UnitCatalog.conversion(from: mapping.unit) else {
-            return .failure(OptionProblem("unknown unit '\(mapping.unit)'"))
+    @inlinable func apply(_ value: Double) -> Double { value * scale + offset }
+    var isIdentity: Bool { scale == 1 && offset == 0 }
+
+    /// The default lower explosive limit of methane in %vol, as in the GB sources.
+    static let defaultLowerExplosiveLimit = 5.0
+
+    static func resolve(_ unit: String, for mapping: MetricMapping) -> Result<UnitResolution, OptionProblem> {
+        guard let conversion = UnitCatalog.conversion(from: unit) else {
+            return .failure(OptionProblem("unknown unit '\(unit)'"))
         }
         if let quantity = MetricCatalog.quantity(of: mapping.name), quantity != conversion.quantity {
             return .failure(OptionProblem(
-                "'\(mapping.name)' is measured in \(quantity.canonicalUnit) (or a unit convertible to it); '\(mapping.unit)' is a unit of \(conversion.quantity.rawValue)"))
+                "'\(mapping.name)' is measured in \(quantity.canonicalUnit) (or a unit convertible to it); '\(unit)' is a unit of \(conversion.quantity.rawValue)"))
         }
-        return .success(MetricNormalizer(
-            name: mapping.name, declaredUnit: mapping.unit,
-            canonicalUnit: conversion.quantity.canonicalUnit, conversion: conversion))
+        var scale = conversion.scale
+        var offset = conversion.offset
+        switch conversion.needs {
+        case nil:
+            break
+        case .atmosphericPressure:
+            guard let atmosphere = mapping.atmosphericPressureKPa else {
+                return .failure(OptionProblem(
+                    "'\(unit)' is an absolute pressure and pressures are stored as gauge pressure; declare atmospheric_pressure (in kPa, e.g. 101.325) on the metric to convert it"))
+            }
+            offset -= atmosphere
+        case .lowerExplosiveLimit:
+            let limit = mapping.lowerExplosiveLimitPercentVol ?? defaultLowerExplosiveLimit
+            scale *= 100 / limit
+        }
+        return .success(UnitResolution(canonicalUnit: conversion.quantity.canonicalUnit, scale: scale, offset: offset))
+    }
+}
+
+/// One metric of a route, ready to turn a raw value into a canonical reading value.
+struct MetricNormalizer<Path: Sendable & Hashable>: Sendable {
+    /// Where the unit of a value comes from.
+    enum UnitSource: Sendable {
+        /// Declared in the configuration and resolved at start-up.
+        case declared(UnitResolution)
+        /// Read from the payload at this path, resolved per reading.
+        case payloadPath(Path)
+        /// Given by the record itself (a SenML record's `u`).
+        case record
     }
 
-    /// The canonical value, or a failure for a value that no unit can make meaningful.
-    func normalize(_ raw: Double) -> Result<(Double, QualityFlags), DecodeFailure> {
+    let mapping: MetricMapping
+    let path: Path
+    let unitSource: UnitSource
+
+    var name: String { mapping.name }
+
+    /// The canonical value, or why it cannot be one.
+    func normalize(_ raw: Double, unit: UnitResolution) -> Result<(Double, QualityFlags), DecodeFailure> {
         guard raw.isFinite else {
             return .failure(DecodeFailure(.invalidValue, "metric '\(name)' is not a finite number"))
         }
-        if conversion.isIdentity { return .success((raw, [])) }
-        return .success((conversion.toCanonical(raw), .unitConverted))
+        if unit.isIdentity { return .success((raw, [])) }
+        let value = unit.apply(raw)
+        guard value.isFinite else {
+            return .failure(DecodeFailure(.invalidValue, "metric '\(name)' = \(raw) overflows when converted to \(unit.canonicalUnit)"))
+        }
+        return .success((value, .unitConverted))
     }
 }
 
 /// Turns a payload's timestamp into UTC epoch milliseconds.
 enum TimestampNormalizer {
-    /// Instants the gateway accepts: from 1970 up to the end of year 9999.
+    /// Instants the gateway accepts at all: from 1970 up to the end of year 9999.
     static let validRange: ClosedRange<Double> = 0...253_402_300_799_999
+
+    static func millis(_ value: FieldValue, format: TimestampFormat, field: String) -> Result<EpochMillis, DecodeFailure> {
+        switch value {
+        case .number(let number): millis(number: number, format: format, field: field)
+        case .string(let text): millis(text: text, format: format, field: field)
+        case .bool, .structure:
+            .failure(DecodeFailure(.wrongType,
+                "timestamp '\(field)' is \(value.kindName); expected \(format == .rfc3339 ? "an RFC 3339 string" : "a number (\(format.rawValue))")"))
+        }
+    }
 
     static func millis(number: Double, format: TimestampFormat, field: String) -> Result<EpochMillis, DecodeFailure> {
         let millis: Double
@@ -61,7 +115,7 @@ enum TimestampNormalizer {
             }
             return .success(millis)
         case .epochMillis, .epochSeconds:
-            guard let number = Double(text) else {
+            guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else {
                 return .failure(DecodeFailure(.wrongType,
                     "timestamp '\(field)' is the string \"\(text.prefix(40))\"; the route expects a number (\(format.rawValue))"))
             }

@@ -69,10 +69,12 @@ public enum SynchronousMode: String, Sendable, Hashable, CaseIterable {
 public struct IngestSettings: Sendable, Hashable {
     /// Payloads above this size are quarantined without being parsed. Default 256 KiB.
     public var maxPayloadBytes: Int
-    /// How many bytes of a quarantined payload are kept in the store. Default 64 KiB.
+    /// How many bytes of a quarantined payload are kept in the store (its full size is recorded
+    /// too). Default 4 KiB: enough to see what a device sent, small enough that a flood of junk
+    /// cannot fill the disk through the quarantine.
     public var quarantinePayloadBytes: Int
 
-    public init(maxPayloadBytes: Int = 256 * 1024, quarantinePayloadBytes: Int = 64 * 1024) {
+    public init(maxPayloadBytes: Int = 256 * 1024, quarantinePayloadBytes: Int = 4 * 1024) {
         self.maxPayloadBytes = maxPayloadBytes
         self.quarantinePayloadBytes = quarantinePayloadBytes
     }

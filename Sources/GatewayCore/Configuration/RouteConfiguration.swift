@@ -11,13 +11,23 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var utility: FieldTemplate
     public var site: FieldTemplate
     public var device: FieldTemplate
-    /// Where the event time is; `nil` means the time of receipt.
+    /// Where the event time is; `nil` means the format's own timestamp (a line protocol or SenML
+    /// time), or else the time of receipt.
     public var timestamp: TimestampMapping?
     public var metrics: [MetricMapping]
+    /// The format sub-maps of the route (`json:`, `xml:`, `csv:`, `senml:`, `influx:`) by format
+    /// name, for the adapters. Only the route's own format may have one, except with `auto`, which
+    /// hands each sniffed format its own.
+    public var formatOptions: [String: OptionValue]
+    /// How far an event time may be ahead of the time of receipt. Default 5 minutes.
+    public var maxFutureSkewSeconds: Double
+    /// How far an event time may be behind the time of receipt. Default 7 days.
+    public var maxAgeSeconds: Double
 
     public init(
         id: String, topic: String, qos: Int = 1, format: String = "json", utility: FieldTemplate,
-        site: FieldTemplate, device: FieldTemplate, timestamp: TimestampMapping? = nil, metrics: [MetricMapping]
+        site: FieldTemplate, device: FieldTemplate, timestamp: TimestampMapping? = nil, metrics: [MetricMapping],
+        formatOptions: [String: OptionValue] = [:], maxFutureSkewSeconds: Double = 300, maxAgeSeconds: Double = 7 * 86_400
     ) {
         self.id = id
         self.topic = topic
@@ -28,6 +38,9 @@ public struct RouteConfiguration: Sendable, Hashable {
         self.device = device
         self.timestamp = timestamp
         self.metrics = metrics
+        self.formatOptions = formatOptions
+        self.maxFutureSkewSeconds = maxFutureSkewSeconds
+        self.maxAgeSeconds = maxAgeSeconds
     }
 
     /// The topic filter without a `$share/<group>/` prefix: what a message's topic is matched against.
@@ -59,11 +72,28 @@ public enum TimestampFormat: String, Sendable, Hashable, CaseIterable {
 public struct MetricMapping: Sendable, Hashable {
     public var name: String
     public var path: String
-    public var unit: String
+    /// The unit the device sends. `nil` when the unit comes from the payload: from `unitPath`, or
+    /// from the format itself (a SenML record's `u`).
+    public var unit: String?
+    /// Where the payload says the unit of this value.
+    public var unitPath: String?
+    /// For absolute-pressure units (`kPa_abs`, `bar_abs`, `psia`): the atmospheric pressure in kPa
+    /// subtracted to give the gauge pressure that every pressure is stored as. Without it such a
+    /// unit is refused.
+    public var atmosphericPressureKPa: Double?
+    /// For `%vol` of a combustible gas stored as `gas_leak` in %LEL: the gas's lower explosive
+    /// limit in %vol. Default 5.0 (methane, as in the GB sources; IEC 60079-20-1 gives 4.4).
+    public var lowerExplosiveLimitPercentVol: Double?
 
-    public init(name: String, path: String, unit: String) {
+    public init(
+        name: String, path: String, unit: String? = nil, unitPath: String? = nil,
+        atmosphericPressureKPa: Double? = nil, lowerExplosiveLimitPercentVol: Double? = nil
+    ) {
         self.name = name
         self.path = path
         self.unit = unit
+        self.unitPath = unitPath
+        self.atmosphericPressureKPa = atmosphericPressureKPa
+        self.lowerExplosiveLimitPercentVol = lowerExplosiveLimitPercentVol
     }
 }

@@ -19,6 +19,14 @@ public enum QuarantineReason: String, Sendable, Hashable, CaseIterable, Codable 
     case invalidIdentity = "invalid_identity"
     /// The payload parsed but produced no reading at all.
     case noReadings = "no_readings"
+    /// The payload names a unit the gateway does not know (a declared unit is checked at start-up).
+    case unknownUnit = "unknown_unit"
+    /// The event time is further ahead of the time of receipt than the route's `max_future_skew`.
+    case futureTimestamp = "future_timestamp"
+    /// The event time is further behind the time of receipt than the route's `max_age`.
+    case staleTimestamp = "stale_timestamp"
+    /// A structural limit was exceeded (nesting depth, element count, rows per message).
+    case limitExceeded = "limit_exceeded"
 }
 
 /// A payload, or one part of it, that the gateway acknowledged but could not turn into readings.

@@ -7,6 +7,24 @@ public enum UnitCatalog {
         public let quantity: Quantity
         public let scale: Double
         public let offset: Double
+        /// A conversion that needs a fact the unit alone does not carry.
+        public let needs: Need?
+
+        /// Facts some units need before they can be converted.
+        public enum Need: String, Sendable, Hashable {
+            /// An absolute pressure: every pressure is stored as gauge pressure, so the atmospheric
+            /// pressure to subtract must be declared.
+            case atmosphericPressure
+            /// `%vol` of a combustible gas: the lower explosive limit turns it into %LEL.
+            case lowerExplosiveLimit
+        }
+
+        init(quantity: Quantity, scale: Double, offset: Double, needs: Need? = nil) {
+            self.quantity = quantity
+            self.scale = scale
+            self.offset = offset
+            self.needs = needs
+        }
 
         @inlinable public func toCanonical(_ value: Double) -> Double { value * scale + offset }
         /// Whether the conversion changes the value at all.
@@ -48,21 +66,30 @@ public enum UnitCatalog {
         Conversion(quantity: q, scale: scale, offset: offset)
     }
 
+    private static func absolute(_ scale: Double) -> Conversion {
+        Conversion(quantity: .pressure, scale: scale, offset: 0, needs: .atmosphericPressure)
+    }
+
     /// Every unit symbol the gateway accepts, with its conversion. Symbols are case-sensitive
     /// (`mW` and `MW` differ by a factor of 10⁹).
     public static let conversions: [String: Conversion] = [
         // pressure → kPa
         "kPa": linear(.pressure, 1), "Pa": linear(.pressure, 0.001), "hPa": linear(.pressure, 0.1),
         "MPa": linear(.pressure, 1000), "bar": linear(.pressure, 100), "mbar": linear(.pressure, 0.1),
-        "psi": linear(.pressure, 6.894_757_293_168), "mH2O": linear(.pressure, 9.806_65),
+        "psi": linear(.pressure, 6.894_757_293_168), "psig": linear(.pressure, 6.894_757_293_168),
+        "mH2O": linear(.pressure, 9.806_65),
+        // absolute pressures: refused unless the metric declares the atmospheric pressure
+        "kPa_abs": absolute(1), "Pa_abs": absolute(0.001), "MPa_abs": absolute(1000), "bar_abs": absolute(100),
+        "bara": absolute(100), "psia": absolute(6.894_757_293_168),
         // volume → m3
-        "m3": linear(.volume, 1), "L": linear(.volume, 0.001), "kL": linear(.volume, 1),
+        "m3": linear(.volume, 1), "L": linear(.volume, 0.001), "l": linear(.volume, 0.001), "kL": linear(.volume, 1),
         "ML": linear(.volume, 1000), "ft3": linear(.volume, 0.028_316_846_592),
         "gal": linear(.volume, 0.003_785_411_784),
         // flow → m3/h
         "m3/h": linear(.flow, 1), "m3/s": linear(.flow, 3600), "m3/min": linear(.flow, 60),
-        "L/s": linear(.flow, 3.6), "L/min": linear(.flow, 0.06), "L/h": linear(.flow, 0.001),
+        "L/s": linear(.flow, 3.6), "l/s": linear(.flow, 3.6), "L/min": linear(.flow, 0.06), "L/h": linear(.flow, 0.001),
         "ft3/h": linear(.flow, 0.028_316_846_592), "gal/min": linear(.flow, 0.227_124_707_04),
+        "gpm": linear(.flow, 0.227_124_707_04),
         // energy → kWh
         "kWh": linear(.energy, 1), "Wh": linear(.energy, 0.001), "MWh": linear(.energy, 1000),
         "J": linear(.energy, 1.0 / 3_600_000), "kJ": linear(.energy, 1.0 / 3600), "MJ": linear(.energy, 1.0 / 3.6),
@@ -77,16 +104,18 @@ public enum UnitCatalog {
         // frequency → Hz
         "Hz": linear(.frequency, 1), "kHz": linear(.frequency, 1000),
         // temperature → degC
-        "degC": linear(.temperature, 1), "°C": linear(.temperature, 1), "K": linear(.temperature, 1, -273.15),
+        "degC": linear(.temperature, 1), "°C": linear(.temperature, 1), "Cel": linear(.temperature, 1),
+        "K": linear(.temperature, 1, -273.15),
         "degF": linear(.temperature, 5.0 / 9.0, -160.0 / 9.0), "°F": linear(.temperature, 5.0 / 9.0, -160.0 / 9.0),
         // gas
         "%LEL": linear(.gasConcentration, 1), "ppm": linear(.partsPerMillion, 1),
+        "%vol": Conversion(quantity: .gasConcentration, scale: 1, offset: 0, needs: .lowerExplosiveLimit),
         // water quality
         "NTU": linear(.turbidity, 1), "FNU": linear(.turbidity, 1),
         "mg/L": linear(.massConcentration, 1), "ppm_mass": linear(.massConcentration, 1),
         "ug/L": linear(.massConcentration, 0.001), "pH": linear(.ph, 1),
         // dimensionless
-        "1": linear(.ratio, 1), "%": linear(.percent, 1),
+        "1": linear(.ratio, 1), "/": linear(.ratio, 1), "%": linear(.percent, 1),
         // radio
         "dBm": linear(.signalStrength, 1),
     ]
