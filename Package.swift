@@ -138,7 +138,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GatewayQueryTests", dependencies: ["GatewayQuery"], swiftSettings: strict),
-        .testTarget(name: "GatewayAdaptersTests", dependencies: ["GatewayAdapters"], swiftSettings: strict),
+        .testTarget(
+            name: "GatewayAdaptersTests",
+            dependencies: ["GatewayAdapters", "GatewayConfig"],
+            exclude: ["testdata"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "GatewayStoreTests",
             dependencies: ["GatewayStore", "GatewayTestSupport"],
