@@ -17,7 +17,7 @@ enum StorageSection {
 
 /// `ingest:` → ``IngestSettings``.
 enum IngestSection {
-    static let keys = ["max_payload_bytes", "quarantine_payload_bytes"]
+    static let keys = ["max_payload_bytes", "quarantine_payload_bytes", "quarantine_retention", "quarantine_max_records"]
     /// The largest payload an MQTT packet can carry is just under 256 MiB.
     static let largestPayload = 256 * 1024 * 1024
 
@@ -42,6 +42,16 @@ enum IngestSection {
             settings.quarantinePayloadBytes = kept
         } else if !section.has("quarantine_payload_bytes") {
             settings.quarantinePayloadBytes = min(settings.quarantinePayloadBytes, settings.maxPayloadBytes)
+        }
+        if let retention = section.optional("quarantine_retention")?.duration({ $0 >= 3600 ? nil : "must be at least 1h" }) {
+            settings.quarantineRetentionSeconds = retention
+        }
+        if let node = section.optional("quarantine_max_records"), let count = node.integer(expecting: "a number of records such as 100000") {
+            if count < 100 || count > 100_000_000 {
+                node.report("expected a number of records from 100 to 100000000; got \(count)")
+            } else {
+                settings.quarantineMaxRecords = count
+            }
         }
         return settings
     }

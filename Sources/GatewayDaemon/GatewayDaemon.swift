@@ -50,7 +50,8 @@ public enum GatewayDaemon {
         let broker = configuration.broker
         let password = try broker.passwordFile.map { try ConfigurationLoader.readSecret(path: $0) }
         let sessionKey = broker.session == .persistent ? "\(broker.url)#\(broker.clientID)" : nil
-        let pipeline = IngestPipeline(decoder: decoder, store: store, sessionKey: sessionKey, logger: logger)
+        let pipeline = IngestPipeline(
+            decoder: decoder, store: store, limits: configuration.ingest, sessionKey: sessionKey, logger: logger)
         let options = MQTTClientOptions(
             broker: broker, password: password,
             subscriptions: configuration.routes.map { MQTTSubscription(filter: $0.topic, qos: $0.qos) },

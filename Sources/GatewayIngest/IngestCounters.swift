@@ -1,3 +1,4 @@
+import GatewayCore
 import Synchronization
 
 /// Running totals of the ingest path, readable from any thread (the status API and the metrics
@@ -10,7 +11,36 @@ public final class IngestCounters: Sendable {
     public let batchesCommitted = Atomic<Int>(0)
     public let commitFailures = Atomic<Int>(0)
 
+    /// Quarantined parts by route and reason code (`"-"` when no route matched).
+    private let quarantinedBy = Mutex<[QuarantineKey: Int]>([:])
+
+    /// A (route, reason) pair of the quarantine counts.
+    public struct QuarantineKey: Hashable, Sendable {
+        public var route: String
+        public var reason: QuarantineReason
+
+        public init(route: String, reason: QuarantineReason) {
+            self.route = route
+            self.reason = reason
+        }
+    }
+
     public init() {}
+
+    /// Counts quarantine records by route and reason.
+    public func countQuarantine(_ records: [QuarantineRecord]) {
+        guard !records.isEmpty else { return }
+        quarantinedBy.withLock { counts in
+            for record in records {
+                counts[QuarantineKey(route: record.route ?? "-", reason: record.reason), default: 0] += 1
+            }
+        }
+    }
+
+    /// The quarantine counts by route and reason since start.
+    public var quarantineCounts: [QuarantineKey: Int] {
+        quarantinedBy.withLock { $0 }
+    }
 
     /// A consistent-enough copy for printing.
     public var snapshot: [String: Int] {

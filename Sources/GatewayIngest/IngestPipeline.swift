@@ -24,13 +24,17 @@ public final class IngestPipeline: MQTTBatchHandler {
     /// Quarantine is logged at most once per interval, with a count, so that a device sending
     /// garbage at 100 msg/s cannot flood the journal.
     private let quarantineLog: Mutex<(lastMillis: EpochMillis, suppressed: Int)> = Mutex((0, 0))
+    private let lastQuarantinePrune = Mutex<ContinuousClock.Instant?>(nil)
+    private let limits: IngestSettings
 
     /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
     ///   session is persistent, so that a lost session can be told apart from the first one.
     public init(
         decoder: MessageDecoder, store: ReadingStore, counters: IngestCounters = IngestCounters(),
-        sessionKey: String?, clock: any WallClock = SystemWallClock(), logger: Logger
+        limits: IngestSettings = IngestSettings(), sessionKey: String?, clock: any WallClock = SystemWallClock(),
+        logger: Logger
     ) {
+        self.limits = limits
         self.decoder = decoder
         self.store = store
         self.counters = counters
@@ -62,16 +66,32 @@ public final class IngestPipeline: MQTTBatchHandler {
         counters.duplicatesSkipped.add(result.duplicates, ordering: .relaxed)
         counters.quarantined.add(result.quarantined, ordering: .relaxed)
         counters.batchesCommitted.add(1, ordering: .relaxed)
-        if !ingest.quarantined.isEmpty { logQuarantine(ingest.quarantined) }
+        if !ingest.quarantined.isEmpty {
+            counters.countQuarantine(ingest.quarantined)
+            logQuarantine(ingest.quarantined)
+        }
     }
 
-    /// Merges the store's recent tier when it is due — after the acks, so a merge never delays one.
+    /// Merges the store's recent tier when it is due, and bounds the quarantine about once a
+    /// minute — after the acks, so that housekeeping never delays one.
     public func maintenance() {
         do {
             _ = try store.maintenanceIfDue()
+            let now = ContinuousClock.now
+            let due = lastQuarantinePrune.withLock { last in
+                guard last.map({ now - $0 >= .seconds(60) }) ?? true else { return false }
+                last = now
+                return true
+            }
+            if due {
+                let deleted = try store.pruneQuarantine(
+                    before: clock.now() - EpochMillis(limits.quarantineRetentionSeconds * 1000),
+                    keepingAtMost: limits.quarantineMaxRecords)
+                if deleted > 0 { logger.info("store.quarantine_pruned", metadata: ["records": "\(deleted)"]) }
+            }
         } catch {
-            // Maintenance only reorganises rows that are already committed: a failure delays the
-            // merge, it loses nothing, and the next call tries again.
+            // Housekeeping only reorganises or bounds what is already committed and counted: a
+            // failure delays it, loses nothing, and the next call tries again.
             logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"])
         }
     }

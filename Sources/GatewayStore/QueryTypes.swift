@@ -32,6 +32,8 @@ public struct ReadingFilter: Sendable, Hashable {
 /// Which quarantine records an operator query wants; newest first, at most `limit`.
 public struct QuarantineFilter: Sendable, Hashable {
     public var reason: QuarantineReason?
+    /// Exact route id.
+    public var route: String?
     /// Exact topic.
     public var topic: String?
     /// Inclusive lower bound on the time of receipt.
@@ -41,10 +43,11 @@ public struct QuarantineFilter: Sendable, Hashable {
     public var limit: Int
 
     public init(
-        reason: QuarantineReason? = nil, topic: String? = nil, since: EpochMillis? = nil,
+        reason: QuarantineReason? = nil, route: String? = nil, topic: String? = nil, since: EpochMillis? = nil,
         until: EpochMillis? = nil, limit: Int = 100
     ) {
         self.reason = reason
+        self.route = route
         self.topic = topic
         self.since = since
         self.until = until

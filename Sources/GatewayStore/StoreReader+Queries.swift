@@ -139,6 +139,10 @@ extension StoreReader {
             conditions.append("reason = ?")
             arguments += [reason.rawValue]
         }
+        if let route = filter.route {
+            conditions.append("route = ?")
+            arguments += [route]
+        }
         if let topic = filter.topic {
             conditions.append("topic = ?")
             arguments += [topic]

@@ -12,6 +12,7 @@ struct QuarantineCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: ArgumentHelp("Only this reason: \(QuarantineReason.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "reason"))
     var reason: QuarantineReason?
+    @Option(help: "Only this route (its id).") var route: String?
     @Option(help: "Only this topic.") var topic: String?
     @Option(help: ArgumentHelp("Only records at or after this time: 1h, 30m, 7d or an RFC 3339 time.", valueName: "time"))
     var since: TimeArgument?
@@ -29,7 +30,7 @@ struct QuarantineCommand: ParsableCommand {
         let records: [StoredQuarantineRecord]
         do {
             records = try reader.quarantine(QuarantineFilter(
-                reason: reason, topic: topic, since: since?.millis, until: until?.millis, limit: limit))
+                reason: reason, route: route, topic: topic, since: since?.millis, until: until?.millis, limit: limit))
         } catch { throw CtlFailure("\(error)") }
         var columns = ["id", "received_at", "topic", "route", "reason", "message", "payload_size"]
         if payload { columns.append("payload") }

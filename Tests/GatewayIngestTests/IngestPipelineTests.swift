@@ -46,6 +46,7 @@ import Testing
         #expect(counts.quarantined == 2, "quarantine records are kept per delivery, not deduplicated (README)")
         #expect(pipeline.counters.snapshot["duplicates_skipped"] == 2)
         #expect(pipeline.counters.snapshot["messages_received"] == 6)
+        #expect(pipeline.counters.quarantineCounts == [.init(route: "t", reason: .malformed): 2])
     }
 
     @Test func firstSessionIsCreatedThenALostSessionIsAPossibleDataGap() throws {

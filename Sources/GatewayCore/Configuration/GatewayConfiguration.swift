@@ -74,8 +74,18 @@ public struct IngestSettings: Sendable, Hashable {
     /// cannot fill the disk through the quarantine.
     public var quarantinePayloadBytes: Int
 
-    public init(maxPayloadBytes: Int = 256 * 1024, quarantinePayloadBytes: Int = 4 * 1024) {
+    /// Quarantine records older than this are deleted. Default 30 days.
+    public var quarantineRetentionSeconds: Double
+    /// At most this many quarantine records are kept (the oldest go first). Default 100,000.
+    public var quarantineMaxRecords: Int
+
+    public init(
+        maxPayloadBytes: Int = 256 * 1024, quarantinePayloadBytes: Int = 4 * 1024,
+        quarantineRetentionSeconds: Double = 30 * 86_400, quarantineMaxRecords: Int = 100_000
+    ) {
         self.maxPayloadBytes = maxPayloadBytes
         self.quarantinePayloadBytes = quarantinePayloadBytes
+        self.quarantineRetentionSeconds = quarantineRetentionSeconds
+        self.quarantineMaxRecords = quarantineMaxRecords
     }
 }
