@@ -12,10 +12,17 @@ public struct AdapterRegistry: Sendable {
         self.factories = factories
     }
 
-    /// Every format this version of the gateway reads.
-    public static let standard = AdapterRegistry(factories: [
+    /// Every format this version of the gateway reads, and `auto`, which sniffs among them.
+    public static let standard = AdapterRegistry(concrete: [
         "json": JSONAdapter.make,
     ])
+
+    /// A registry of concrete formats plus `auto` choosing among them.
+    init(concrete: [String: Factory]) {
+        var all = concrete
+        all["auto"] = { AutoAdapter.make(route: $0, factories: concrete) }
+        self.init(factories: all)
+    }
 
     /// The registered format names, sorted, for error messages.
     public var formats: [String] { factories.keys.sorted() }

@@ -204,3 +204,17 @@ func decoder(_ routes: [RouteConfiguration], limits: IngestSettings = IngestSett
         }
     }
 }
+
+@Suite struct FormatSnifferTests {
+    @Test(arguments: [
+        (#"{"a":1}"#, "json"), ("  \n[1,2]", "json"), ("\u{FEFF}{\"a\":1}", "json"),
+        ("<?xml version=\"1.0\"?><a/>", "xml"), ("  <MeterReadings/>", "xml"),
+        ("weather,site=a temp=1.5 1700000000", "influx"), ("# comment\nm f=1i", "influx"),
+        (#"m\ x,t=a\ b f=1"#, "influx"),
+        ("time,device,pressure\n1,a,2", "csv"), ("time; device; pressure", "csv"), ("", "csv"),
+        ("# logger v2\n\"ts\",\"v\"\n1,2", "csv"),
+    ])
+    func sniffs(payload: String, expected: String) {
+        #expect(FormatSniffer.sniff(Array(payload.utf8)) == expected)
+    }
+}
