@@ -6,9 +6,12 @@ import Testing
         ("a/+/c", "a/b/c", true), ("a/+/c", "a/b/d", false), ("a/#", "a", true), ("a/#", "a/b/c", true),
         ("#", "a/b", true), ("+", "a/b", false), ("a/+", "a/", true), ("#", "$SYS/x", false),
         ("+/x", "$SYS/x", false), ("$SYS/#", "$SYS/x", true), ("a/b", "a/b/c", false), ("a/b/c", "a/b", false),
+        ("a/+/#", "a/b", true), ("a/+/#", "a", false), ("", "", true), ("+", "", true), ("a//b", "a//b", true),
+        ("a/+/b", "a//b", true), ("abc", "abd", false), ("a/b/#", "a/b/c/d/e", true),
     ])
     func matching(filter: String, topic: String, expected: Bool) {
         #expect(TopicFilter.matches(filter: filter, topic: topic) == expected)
+        #expect(CompiledTopicFilter(filter).matches(topic) == expected, "compiled")
     }
 
     @Test func validation() {

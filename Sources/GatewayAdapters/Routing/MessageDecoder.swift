@@ -4,18 +4,18 @@ import GatewayCore
 /// wins), enforces the size limit, runs the route's adapter and turns every failure into a
 /// quarantine record — so that each acknowledged message ends as readings, quarantine, or both.
 public struct MessageDecoder: Sendable {
-    private let routes: [(filter: String, id: String, adapter: any PayloadAdapter)]
+    private let routes: [(filter: CompiledTopicFilter, id: String, adapter: any PayloadAdapter)]
     private let limits: IngestSettings
 
     /// Builds every route's adapter, collecting the problems of all routes before failing.
     public init(
         routes: [RouteConfiguration], limits: IngestSettings, registry: AdapterRegistry = .standard
     ) throws(RouteConfigurationErrors) {
-        var built: [(String, String, any PayloadAdapter)] = []
+        var built: [(CompiledTopicFilter, String, any PayloadAdapter)] = []
         var errors: [RouteConfigurationError] = []
         for route in routes {
             switch registry.adapter(for: route) {
-            case .success(let adapter): built.append((route.matchFilter, route.id, adapter))
+            case .success(let adapter): built.append((CompiledTopicFilter(route.matchFilter), route.id, adapter))
             case .failure(let failure): errors += failure.errors
             }
         }
@@ -34,7 +34,7 @@ public struct MessageDecoder: Sendable {
     /// Decodes one message. Never throws and never traps on input: everything that goes wrong is a
     /// quarantine record with its reason.
     public func decode(_ message: InboundMessage) -> Result {
-        guard let route = routes.first(where: { TopicFilter.matches(filter: $0.filter, topic: message.topic) }) else {
+        guard let route = routes.first(where: { $0.filter.matches(message.topic) }) else {
             return Result(routeID: nil, readings: [], quarantined: [
                 quarantine(message, route: nil, DecodeFailure(.noRoute, "no route's topic filter matches '\(message.topic)'")),
             ])

@@ -63,3 +63,60 @@ public enum TopicFilter {
         topic.split(separator: "/", omittingEmptySubsequences: false)
     }
 }
+
+/// A topic filter split into levels once, so that matching a message's topic — done for every
+/// message, against every route until one matches — allocates nothing.
+public struct CompiledTopicFilter: Sendable, Hashable {
+    enum Level: Sendable, Hashable {
+        case exact([UInt8])
+        case plus
+        case hash
+    }
+
+    let levels: [Level]
+    let startsWithWildcard: Bool
+
+    /// Compiles a filter without `$share/<group>/` prefix.
+    public init(_ filter: String) {
+        levels = filter.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { level in
+            if level.elementsEqual("+".utf8) { return .plus }
+            if level.elementsEqual("#".utf8) { return .hash }
+            return .exact(Array(level))
+        }
+        startsWithWildcard = filter.hasPrefix("+") || filter.hasPrefix("#")
+    }
+
+    /// The same answer as `TopicFilter.matches(filter:topic:)`.
+    public func matches(_ topic: String) -> Bool {
+        var topic = topic
+        return topic.withUTF8 { bytes in matches(bytes) }
+    }
+
+    func matches(_ topic: UnsafeBufferPointer<UInt8>) -> Bool {
+        if startsWithWildcard, topic.first == UInt8(ascii: "$") { return false }
+        var start = 0
+        var levelIndex = 0
+        while true {
+            // The topic level [start, end).
+            var end = start
+            while end < topic.count, topic[end] != UInt8(ascii: "/") { end += 1 }
+            guard levelIndex < levels.count else { return false }
+            switch levels[levelIndex] {
+            case .hash:
+                return true
+            case .plus:
+                break
+            case .exact(let bytes):
+                guard bytes.count == end - start else { return false }
+                for offset in 0..<bytes.count where bytes[offset] != topic[start + offset] { return false }
+            }
+            levelIndex += 1
+            if end >= topic.count {
+                // The topic has no more levels: a trailing `#` also matches its parent level.
+                if levelIndex == levels.count { return true }
+                return levelIndex == levels.count - 1 && levels[levelIndex] == .hash
+            }
+            start = end + 1
+        }
+    }
+}
