@@ -1,4 +1,5 @@
-import GatewayCore
+import Foundation
+@testable import GatewayCore
 import Testing
 
 @Suite struct TopicFilterTests {
@@ -84,5 +85,34 @@ import Testing
         #expect(abs(kelvin.toCanonical(273.15)) < 1e-9)
         #expect(UnitCatalog.conversion(from: "furlong") == nil)
         #expect(MetricCatalog.quantity(of: "gas_leak")?.canonicalUnit == "%LEL")
+    }
+}
+
+@Suite struct RFC3339FastPathTests {
+    /// The byte-level parser must agree with Foundation's on every shape it accepts.
+    @Test func agreesWithFoundationOnRandomInstants() {
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<2000 {
+            let millis = Int64(random.below(4_000_000_000)) * 1000 + Int64(random.below(1000))
+            let text = RFC3339.format(millis)
+            #expect(RFC3339.parseCommonShape(text) == millis, "\(text)")
+            let offset = random.below(2) == 0 ? "+05:30" : "-08:00"
+            let shifted = String(text.dropLast()) + offset
+            let reference = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(shifted))
+                .map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+            #expect(RFC3339.parseCommonShape(shifted) == reference, "\(shifted)")
+        }
+    }
+
+    @Test(arguments: ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T08:00:00",
+                      "2026-11-27 08:00:00Z", "2026-11-27T08:00:00.Z", "2026-11-27T08:00:00+0100"])
+    func rejectsOtherShapes(_ text: String) {
+        #expect(RFC3339.parseCommonShape(text) == nil)
+    }
+
+    @Test func keepsMillisecondsAndTruncatesFinerDigits() {
+        #expect(RFC3339.parseCommonShape("2026-11-27T08:00:00.5Z") == RFC3339.parse("2026-11-27T08:00:00.500Z"))
+        #expect(RFC3339.parseCommonShape("2026-11-27T08:00:00.123456Z") == 1_795_766_400_123)
+        #expect(RFC3339.parseCommonShape("2024-02-29T12:00:00Z") != nil)
     }
 }
