@@ -43,7 +43,7 @@ enum RouteTemplates {
 
 /// `timestamp:` → ``TimestampMapping``.
 enum TimestampSection {
-    static let keys = ["path", "format"]
+    static let keys = ["path", "format", "time_zone"]
 
     static func decode(_ node: ConfigNode) -> TimestampMapping? {
         guard let section = node.mapping(expecting: "a mapping such as `timestamp: { path: ts, format: epoch_ms }`") else {
@@ -54,7 +54,23 @@ enum TimestampSection {
             .string(expecting: "a payload path such as ts")
         var format = TimestampFormat.epochMillis
         if let value = section.optional("format")?.oneOf(TimestampFormat.self) { format = value }
+        var zone: TimestampZone?
+        if let zoneNode = section.optional("time_zone") {
+            if let text = zoneNode.string(expecting: "a time zone such as UTC, Asia/Shanghai or +08:00") {
+                zone = TimestampZone(parsing: text)
+                if zone == nil {
+                    zoneNode.report("expected a time zone such as UTC, Asia/Shanghai or +08:00; got '\(text)'")
+                }
+            }
+            if format != .localDateTime {
+                zoneNode.report("time_zone is only for format: datetime (the other formats carry their own offset or are UTC)")
+            }
+        } else if format == .localDateTime {
+            section.owner.report(
+                "format: datetime (a date and time without an offset) needs time_zone, such as UTC, Asia/Shanghai or +08:00: "
+                    + "the gateway must not guess the zone a logger's clock is set to")
+        }
         guard let path else { return nil }
-        return TimestampMapping(path: path, format: format)
+        return TimestampMapping(path: path, format: format, timeZone: zone)
     }
 }

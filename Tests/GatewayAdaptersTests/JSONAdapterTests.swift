@@ -218,3 +218,27 @@ func decoder(_ routes: [RouteConfiguration], limits: IngestSettings = IngestSett
         #expect(FormatSniffer.sniff(Array(payload.utf8)) == expected)
     }
 }
+
+@Suite struct LocalDateTimeTests {
+    /// Loggers that write local time without an offset: the route names the zone, and daylight
+    /// saving follows the zone's rules.
+    @Test(arguments: [
+        ("2026-07-01 12:00:00", "Europe/Berlin", "2026-07-01T10:00:00.000Z"),   // CEST, +02:00
+        ("2026-12-01 12:00:00", "Europe/Berlin", "2026-12-01T11:00:00.000Z"),   // CET, +01:00
+        ("2026-11-27T16:00:00.250", "+08:00", "2026-11-27T08:00:00.250Z"),
+        ("2026-11-27 08:00:00", "UTC", "2026-11-27T08:00:00.000Z"),
+    ])
+    func localDateTimes(text: String, zone: String, expected: String) throws {
+        let route = waterRoute(timestamp: TimestampMapping(path: "ts", format: .localDateTime, timeZone: TimestampZone(parsing: zone)))
+        let result = try decoder([route]).decode(message(#"{"ts":"\#(text)","pressure":1,"flow":2}"#))
+        #expect(result.quarantined.isEmpty, "\(result.quarantined.map(\.message))")
+        #expect(result.readings.map { RFC3339.format($0.timestamp) } == [expected, expected])
+    }
+
+    @Test func zonesParse() {
+        #expect(TimestampZone(parsing: "+05:30") == .fixed(offsetSeconds: 19_800))
+        #expect(TimestampZone(parsing: "Asia/Shanghai") == .named("Asia/Shanghai"))
+        #expect(TimestampZone(parsing: "Mars/Olympus") == nil)
+        #expect(TimestampZone(parsing: "8") == nil)
+    }
+}

@@ -92,3 +92,36 @@ struct MetricSectionTests {
         expectProblem(found, at: "routes[0].metrics[1].path", line: 11, containing: ["got an empty text"])
     }
 }
+
+@Suite("timestamp time_zone") struct TimestampZoneConfigTests {
+    func yaml(_ timestamp: String) -> String {
+        """
+        gateway: { id: site-01 }
+        broker: { url: "mqtt://127.0.0.1:1883" }
+        routes:
+          - topic: "t/+"
+            utility: water
+            site: lab
+            device: "{topic.1}"
+            timestamp: \(timestamp)
+            metrics:
+              - { name: flow, path: f, unit: m3/h }
+        """
+    }
+
+    func problems(_ text: String) -> [ConfigurationProblem] {
+        do {
+            _ = try ConfigurationLoader.load(yaml: text, file: "z.yaml")
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test func datetimeNeedsAZoneAndOnlyItTakesOne() {
+        #expect(problems(yaml("{ path: ts, format: datetime, time_zone: Asia/Shanghai }")).isEmpty)
+        #expect(problems(yaml("{ path: ts, format: datetime }")).first?.message.contains("needs time_zone") == true)
+        #expect(problems(yaml("{ path: ts, format: datetime, time_zone: Moon/Base }")).first?.message.contains("expected a time zone") == true)
+        #expect(problems(yaml("{ path: ts, format: epoch_ms, time_zone: UTC }")).first?.message.contains("only for format: datetime") == true)
+    }
+}

@@ -53,10 +53,13 @@ public struct RouteConfiguration: Sendable, Hashable {
 public struct TimestampMapping: Sendable, Hashable {
     public var path: String
     public var format: TimestampFormat
+    /// For `datetime`: the zone the device's clock shows.
+    public var timeZone: TimestampZone?
 
-    public init(path: String, format: TimestampFormat) {
+    public init(path: String, format: TimestampFormat, timeZone: TimestampZone? = nil) {
         self.path = path
         self.format = format
+        self.timeZone = timeZone
     }
 }
 
@@ -65,6 +68,9 @@ public enum TimestampFormat: String, Sendable, Hashable, CaseIterable {
     case epochSeconds = "epoch_s"
     case epochMillis = "epoch_ms"
     case rfc3339
+    /// `2026-11-27 07:45:00[.fff]` (or with `T`), no offset: the local time of `time_zone`, as
+    /// data loggers and SCADA exports write it (Campbell TOA5, for one).
+    case localDateTime = "datetime"
 }
 
 /// `{ name: pressure, path: pressure, unit: kPa }`: where one metric's value is and in which unit
