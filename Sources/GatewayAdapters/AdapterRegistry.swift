@@ -15,6 +15,10 @@ public struct AdapterRegistry: Sendable {
     /// Every format this version of the gateway reads, and `auto`, which sniffs among them.
     public static let standard = AdapterRegistry(concrete: [
         "json": JSONAdapter.make,
+        "csv": CSVAdapter.make,
+        "xml": XMLAdapter.make,
+        "senml": SenMLAdapter.make,
+        "influx": InfluxAdapter.make,
     ])
 
     /// A registry of concrete formats plus `auto` choosing among them.

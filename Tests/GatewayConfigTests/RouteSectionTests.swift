@@ -200,7 +200,7 @@ struct RouteSectionTests {
         expectProblem(found, at: "routes[0]", line: 6, containing: ["expected a route: a mapping with topic", "got 'just-a-topic'"])
         expectProblem(found, at: "routes[1].timestamp.path", line: 11, containing: ["missing required key 'path' in 'routes[1].timestamp'"])
         expectProblem(found, at: "routes[1].timestamp.format", line: 11, containing: [
-            "expected one of epoch_s, epoch_ms or rfc3339; got 'epoch_us'", "did you mean 'epoch_s'?",
+            "expected one of epoch_s, epoch_ms, rfc3339 or datetime; got 'epoch_us'", "did you mean 'epoch_s'?",
         ])
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,8 +8,24 @@ import Darwin
 
 /// Loopback TCP helpers: only 127.0.0.1, ever.
 public enum LoopbackPort {
-    /// A TCP port that was free on 127.0.0.1 a moment ago: bind port 0, read the port back, close.
+    /// Every port handed out in this test process. A broker restarted on its old port must find
+    /// it free, but a port released by a stopped broker is exactly what the kernel hands the next
+    /// `bind(0)`: seen as "mosquitto did not start" when suites run in parallel. So a port is
+    /// handed out once per process.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A TCP port that was free on 127.0.0.1 a moment ago and that no other test of this process
+    /// was given.
     public static func free() throws -> Int {
+        for _ in 0..<100 {
+            let port = try unusedPort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw TestSupportError("no fresh loopback port after 100 tries")
+    }
+
+    /// Binds port 0, reads the port back, closes.
+    private static func unusedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSupportError("socket(2) failed: errno \(errno)") }
         defer { close(fd) }

@@ -81,13 +81,15 @@ enum TimestampNormalizer {
     /// Instants the gateway accepts at all: from 1970 up to the end of year 9999.
     static let validRange: ClosedRange<Double> = 0...253_402_300_799_999
 
-    static func millis(_ value: FieldValue, format: TimestampFormat, field: String) -> Result<EpochMillis, DecodeFailure> {
+    static func millis(
+        _ value: FieldValue, format: TimestampFormat, zone: TimestampZone? = nil, field: String
+    ) -> Result<EpochMillis, DecodeFailure> {
         switch value {
         case .number(let number): millis(number: number, format: format, field: field)
-        case .string(let text): millis(text: text, format: format, field: field)
+        case .string(let text): millis(text: text, format: format, zone: zone, field: field)
         case .bool, .structure:
             .failure(DecodeFailure(.wrongType,
-                "timestamp '\(field)' is \(value.kindName); expected \(format == .rfc3339 ? "an RFC 3339 string" : "a number (\(format.rawValue))")"))
+                "timestamp '\(field)' is \(value.kindName); expected \(format == .rfc3339 || format == .localDateTime ? "a date-time string (\(format.rawValue))" : "a number (\(format.rawValue))")"))
         }
     }
 
@@ -96,8 +98,8 @@ enum TimestampNormalizer {
         switch format {
         case .epochMillis: millis = number
         case .epochSeconds: millis = number * 1000
-        case .rfc3339:
-            return .failure(DecodeFailure(.wrongType, "timestamp '\(field)' is a number; the route expects an RFC 3339 string"))
+        case .rfc3339, .localDateTime:
+            return .failure(DecodeFailure(.wrongType, "timestamp '\(field)' is a number; the route expects a date-time string (\(format.rawValue))"))
         }
         guard millis.isFinite, validRange.contains(millis) else {
             return .failure(DecodeFailure(.invalidValue,
@@ -106,8 +108,20 @@ enum TimestampNormalizer {
         return .success(EpochMillis(millis.rounded()))
     }
 
-    static func millis(text: String, format: TimestampFormat, field: String) -> Result<EpochMillis, DecodeFailure> {
+    static func millis(
+        text: String, format: TimestampFormat, zone: TimestampZone? = nil, field: String
+    ) -> Result<EpochMillis, DecodeFailure> {
         switch format {
+        case .localDateTime:
+            guard let local = RFC3339.parseLocalDateTime(text), let zone else {
+                return .failure(DecodeFailure(.invalidValue,
+                    "timestamp '\(field)' = \"\(text.prefix(40))\" is not a date-time like 2026-11-27 07:45:00 (format: datetime)"))
+            }
+            let millis = zone.utcMillis(fromLocal: local)
+            guard validRange.contains(Double(millis)) else {
+                return .failure(DecodeFailure(.invalidValue, "timestamp '\(field)' is outside 1970-01-01…9999-12-31"))
+            }
+            return .success(millis)
         case .rfc3339:
             guard let millis = RFC3339.parse(text), validRange.contains(Double(millis)) else {
                 return .failure(DecodeFailure(.invalidValue,
@@ -115,7 +129,8 @@ enum TimestampNormalizer {
             }
             return .success(millis)
         case .epochMillis, .epochSeconds:
-            guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else {
+            // Untrimmed first: most devices send no padding, and the trim allocates a new string.
+            guard let number = Double(text) ?? Double(text.trimmingASCIISpaces()) else {
                 return .failure(DecodeFailure(.wrongType,
                     "timestamp '\(field)' is the string \"\(text.prefix(40))\"; the route expects a number (\(format.rawValue))"))
             }
