@@ -123,6 +123,28 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "decode-bench",
+            dependencies: ["GatewayCore", "GatewayAdapters", "FuzzSupport"],
+            path: "bench/decode-bench",
+            swiftSettings: strict
+        ),
+
+        // MARK: robustness: one libFuzzer binary for every adapter (scripts/fuzz, Tests/Fuzz/README.md)
+        .systemLibrary(name: "CFuzzerDriver", path: "Tests/Fuzz/CFuzzerDriver"),
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["GatewayCore", "GatewayConfig", "GatewayAdapters"],
+            path: "Tests/Fuzz/FuzzSupport",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fuzz-adapters",
+            dependencies: ["CFuzzerDriver", "FuzzSupport", "GatewayCore"],
+            path: "Tests/Fuzz/fuzz-adapters",
+            swiftSettings: strict
+        ),
+
         // MARK: tests
         .target(
             name: "GatewayTestSupport",
@@ -140,7 +162,7 @@ let package = Package(
         .testTarget(name: "GatewayQueryTests", dependencies: ["GatewayQuery"], swiftSettings: strict),
         .testTarget(
             name: "GatewayAdaptersTests",
-            dependencies: ["GatewayAdapters", "GatewayConfig"],
+            dependencies: ["GatewayAdapters", "GatewayConfig", "FuzzSupport"],
             exclude: ["testdata"],
             swiftSettings: strict
         ),
