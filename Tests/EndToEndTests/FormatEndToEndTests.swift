@@ -31,6 +31,51 @@ import Testing
             payload: { #"{"ts":\#($0),"values":{"p":4.2,"q":10}}"# },
             expected: ["pressure": 420, "flow": 36]),
         Case(
+            format: "xml",
+            route: """
+                format: xml
+                timestamp: { path: "@ts", format: rfc3339 }
+                metrics:
+                  - { name: pressure, path: "m:pressure", unit: bar }
+                xml:
+                  namespaces: { m: "urn:example:meter" }
+                """,
+            payload: { #"<?xml version="1.0"?><m:reading xmlns:m="urn:example:meter" ts="\#(RFC3339.format($0))"><m:pressure>4.155</m:pressure></m:reading>"# },
+            expected: ["pressure": 415.5]),
+        Case(
+            format: "csv",
+            route: """
+                format: csv
+                timestamp: { path: time, format: rfc3339 }
+                metrics:
+                  - { name: pressure, path: p_kpa, unit: kPa }
+                  - { name: flow, path: q, unit: m3/h }
+                csv:
+                  comment: "#"
+                """,
+            payload: { "# exported by logger 7\ntime,p_kpa,q\n\(RFC3339.format($0)),415.5,\"12.5\"\n" },
+            expected: ["pressure": 415.5, "flow": 12.5]),
+        Case(
+            format: "senml",
+            route: """
+                format: senml
+                metrics:
+                  - { name: pressure, path: p }
+                  - { name: temperature, path: t }
+                """,
+            payload: { #"[{"bn":"urn:dev:dev-1:","bt":\#(Double($0) / 1000),"n":"p","u":"kPa","v":415.5},{"n":"t","u":"Cel","v":11.25}]"# },
+            expected: ["pressure": 415.5, "temperature": 11.25]),
+        Case(
+            format: "influx",
+            route: """
+                format: influx
+                metrics:
+                  - { name: pressure, path: pressure, unit: kPa }
+                  - { name: flow, path: flow, unit: L/s }
+                """,
+            payload: { "water,station=lab pressure=415.5,flow=10i \($0 * 1_000_000)\n" },
+            expected: ["pressure": 415.5, "flow": 36]),
+        Case(
             format: "auto",
             route: """
                 format: auto
