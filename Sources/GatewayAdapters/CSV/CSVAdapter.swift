@@ -5,7 +5,7 @@ import GatewayCore
 /// quarantined alone (`malformed` with its line, or the metric's own reason) and the others are
 /// stored, because a logger's batch should not be lost to one garbled line.
 ///
-/// Options (`csv:` on the route, see `CSVOptions` and docs/formats/csv.md): `header`, `columns`,
+/// Options (`csv:` on the route, see `CSVOptions` and the README's csv section): `header`, `columns`,
 /// `delimiter`, `comment`, `skip_rows`, `skip_after_header`, `max_rows`, `trim`, `decimal`,
 /// `null_values`. Paths are column names or `#N` (see `CSVColumn`).
 struct CSVAdapter: PayloadAdapter {
