@@ -24,6 +24,8 @@ import Testing
         #expect(TopicFilter.problem(in: "$share//a") != nil)
         #expect(TopicFilter.stripSharePrefix("$share/g/a/b") == "a/b")
         #expect(TopicFilter.stripSharePrefix("a/b") == "a/b")
+        #expect(TopicFilter.levels(of: "a//b/é/") == ["a", "", "b", "é", ""])
+        #expect(TopicFilter.levels(of: "") == [""])
     }
 }
 
