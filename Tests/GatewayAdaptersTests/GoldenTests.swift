@@ -1,6 +1,6 @@
 import Foundation
+import FuzzSupport
 import GatewayAdapters
-import GatewayConfig
 import GatewayCore
 import Testing
 
@@ -48,34 +48,20 @@ import Testing
         let expectedReadings = (text("expected.jsonl") ?? "").split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(text("expected.err") != nil || text("expected.jsonl") != nil, "\(name): no expected.jsonl or expected.err")
 
-        let indented = routeYAML.split(separator: "\n", omittingEmptySubsequences: false)
-            .enumerated().map { $0.offset == 0 ? "  - \($0.element)" : "    \($0.element)" }.joined(separator: "\n")
-        let yaml = """
-            gateway: { id: golden, state_dir: /tmp/golden }
-            broker: { url: "mqtt://127.0.0.1:1883" }
-            routes:
-            \(indented)
-            """
+        let topic = text("topic.txt")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "golden/site-1/dev-1/data"
+        let receivedAt = try #require(
+            RFC3339.parse(text("received_at.txt")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "2026-11-27T08:00:00Z"))
         let decoder: MessageDecoder
         do {
-            let loaded = try ConfigurationLoader.load(
-                yaml: yaml, file: "\(name)/route.yaml",
-                options: .init(checkFiles: false, formats: AdapterRegistry.standard.formats))
-            decoder = try MessageDecoder(routes: loaded.configuration.routes, limits: loaded.configuration.ingest)
-        } catch let error as ConfigurationError {
-            try expectConfigError(name, "\(error)", expectedErrors)
-            return
-        } catch let error as RouteConfigurationErrors {
-            try expectConfigError(name, error.errors.map(\.description).joined(separator: "\n"), expectedErrors)
+            decoder = try RouteUnderTest(name: "\(name)/route.yaml", routeYAML: routeYAML, topic: topic, receivedAt: receivedAt).decoder
+        } catch {
+            try expectConfigError(name, error.message, expectedErrors)
             return
         }
 
         let inputName = try #require(
             (try fm.contentsOfDirectory(atPath: dir.path)).first { $0.hasPrefix("input.") }, "\(name): input.* is missing")
         let payload = try Array(Data(contentsOf: dir.appendingPathComponent(inputName)))
-        let topic = text("topic.txt")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "golden/site-1/dev-1/data"
-        let receivedAt = try #require(
-            RFC3339.parse(text("received_at.txt")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "2026-11-27T08:00:00Z"))
         let result = decoder.decode(InboundMessage(topic: topic, payload: payload, qos: 1, retain: false, receivedAt: receivedAt))
 
         let got = result.quarantined.map { "\($0.reason.rawValue): \($0.message)" }
