@@ -10,6 +10,9 @@ public final class IngestCounters: Sendable {
     public let quarantined = Atomic<Int>(0)
     public let batchesCommitted = Atomic<Int>(0)
     public let commitFailures = Atomic<Int>(0)
+    /// Quarantine records deleted by the retention bound (they were counted when they arrived;
+    /// this says how many of them are no longer in the store, so the accounting stays explicit).
+    public let quarantinePruned = Atomic<Int>(0)
 
     /// Quarantined parts by route and reason code (`"-"` when no route matched).
     private let quarantinedBy = Mutex<[QuarantineKey: Int]>([:])
@@ -51,6 +54,7 @@ public final class IngestCounters: Sendable {
             "quarantined": quarantined.load(ordering: .relaxed),
             "batches_committed": batchesCommitted.load(ordering: .relaxed),
             "commit_failures": commitFailures.load(ordering: .relaxed),
+            "quarantine_pruned": quarantinePruned.load(ordering: .relaxed),
         ]
     }
 }

@@ -25,6 +25,7 @@ public final class IngestPipeline: MQTTBatchHandler {
     /// garbage at 100 msg/s cannot flood the journal.
     private let quarantineLog: Mutex<(lastMillis: EpochMillis, suppressed: Int)> = Mutex((0, 0))
     private let lastQuarantinePrune = Mutex<ContinuousClock.Instant?>(nil)
+    private let lastMaintenanceWarning = Mutex<ContinuousClock.Instant?>(nil)
     private let limits: IngestSettings
 
     /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
@@ -87,12 +88,22 @@ public final class IngestPipeline: MQTTBatchHandler {
                 let deleted = try store.pruneQuarantine(
                     before: clock.now() - EpochMillis(limits.quarantineRetentionSeconds * 1000),
                     keepingAtMost: limits.quarantineMaxRecords)
-                if deleted > 0 { logger.info("store.quarantine_pruned", metadata: ["records": "\(deleted)"]) }
+                if deleted > 0 {
+                    counters.quarantinePruned.add(deleted, ordering: .relaxed)
+                    logger.info("store.quarantine_pruned", metadata: ["records": "\(deleted)"])
+                }
             }
         } catch {
             // Housekeeping only reorganises or bounds what is already committed and counted: a
-            // failure delays it, loses nothing, and the next call tries again.
-            logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"])
+            // failure delays it, loses nothing, and the next call tries again — about once a
+            // second while idle, so the warning is logged at most once a minute.
+            let now = ContinuousClock.now
+            let shouldLog = lastMaintenanceWarning.withLock { last in
+                guard last.map({ now - $0 >= .seconds(60) }) ?? true else { return false }
+                last = now
+                return true
+            }
+            if shouldLog { logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"]) }
         }
     }
 
