@@ -617,11 +617,9 @@ struct RoundTrip: Sendable, CustomTestStringConvertible {
               each: "devices[*]"
             """,
         allMetrics: true, records: 1...4, identity: .unicode,
-        // Foundation's JSONSerialization (which the JSON adapter uses) is not correctly rounded for
-        // 16-17 significant digits: 106.90990079388773 comes back as 106.90990079388772 and
-        // -2.6497228473601303e-17 as -2.6497228473601294e-17 (a few ulps, ~4e-16 relative). That
-        // is far below any sensor's resolution; a wrong digit in a short number would still fail.
-        tolerance: 1e-14
+        // The JSON reader converts numbers exactly (DecimalText), so the round trip is bit-exact —
+        // unlike Foundation's JSONSerialization, which was a few ulps off at 16-17 digits.
+        tolerance: 0
     ) { message in
         let first = message.records[0]
         let devices = message.records.map { record in

@@ -11,9 +11,11 @@ import GatewayCore
 /// - `booleans_as_numbers` (false): store `true`/`false` as 1/0.
 /// - `max_depth` (64): deeper nesting is quarantined (`limit_exceeded`) before parsing.
 ///
-/// Parsing uses Foundation's `JSONSerialization`: measured here at ~4 µs for a 120-byte object,
-/// against ~14 µs for `JSONDecoder` into a generic value enum. It rejects invalid UTF-8, and the
-/// depth pre-scan keeps hostile nesting away from it.
+/// Parsing uses `JSONReader` on the shared `JSONTokenizer` (why not Foundation's `JSONSerialization`,
+/// with figures, is at the top of JSONReader.swift). The payload's UTF-8 is checked once up front,
+/// and the depth pre-scan refuses hostile nesting before any tree is built. A payload in UTF-16 or
+/// UTF-32, which Foundation's parser detects and reads, still goes to Foundation, so that the
+/// format accepts exactly what it did.
 struct JSONAdapter: PayloadAdapter {
     static let optionKeys = ["each", "numbers_as_strings", "booleans_as_numbers", "max_depth"]
 
@@ -44,17 +46,33 @@ struct JSONAdapter: PayloadAdapter {
         if JSONDepth.exceeds(message.payload, limit: maxDepth) {
             return .failure(.limitExceeded, "the JSON nests deeper than json.max_depth (\(maxDepth))")
         }
-        let root: Any
-        do {
-            root = try JSONSerialization.jsonObject(with: Data(message.payload), options: [.fragmentsAllowed])
-        } catch {
-            // Told apart only on failure, so that valid payloads pay nothing for it.
-            if String(validating: message.payload, as: UTF8.self) == nil {
-                return .failure(.invalidEncoding, "the payload is not valid UTF-8, so it cannot be JSON")
+        let parsed: Result<JSONValue, DecodeFailure>
+        if Self.mayBeWideEncoding(message.payload) {
+            parsed = Self.parseWithFoundation(message.payload)
+        } else {
+            parsed = message.payload.withUnsafeBufferPointer { bytes in
+                guard UTF8Check.isValid(bytes) else {
+                    return .failure(DecodeFailure(.invalidEncoding, "the payload is not valid UTF-8, so it cannot be JSON"))
+                }
+                switch Result(catching: { () throws(JSONTokenizer.Failure) in try JSONReader.read(bytes, maxDepth: maxDepth) }) {
+                case .success(let value):
+                    return .success(value)
+                case .failure(.malformed(let message)):
+                    return .failure(DecodeFailure(.malformed, message))
+                case .failure(.tooDeep):
+                    // Not reached after the pre-scan; kept so that the reader's own limit means the same.
+                    return .failure(DecodeFailure(.limitExceeded, "the JSON nests deeper than json.max_depth (\(maxDepth))"))
+                }
             }
-            return .failure(.malformed, "not valid JSON: \(Self.describe(error))")
         }
-        guard root is [String: Any] || root is [Any] else {
+        let root: JSONValue
+        switch parsed {
+        case .success(let value): root = value
+        case .failure(let failure): return .failure(failure.reason, failure.message)
+        }
+        switch root {
+        case .object, .array: break
+        default:
             return .failure(.wrongType, "expected a JSON object or array at the top level; got \(FieldValue(json: root).kindName)")
         }
         let levels = TopicFilter.levels(of: message.topic)
@@ -74,18 +92,54 @@ struct JSONAdapter: PayloadAdapter {
         return outcome
     }
 
-    /// Foundation's parse errors keep the useful sentence in `NSDebugDescription`.
-    private static func describe(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-        return nsError.localizedDescription
+    /// Whether Foundation's parser would read the payload as UTF-16 or UTF-32: it starts with such a
+    /// byte order mark (`FE FF`, `FF FE`, `00 00 FE FF`) or has a zero byte among its first two.
+    /// Neither is ever valid UTF-8 JSON, so `JSONReader` loses nothing by not seeing them.
+    static func mayBeWideEncoding(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first else { return false }
+        return first == 0xFE || first == 0xFF || first == 0 || (bytes.count >= 2 && bytes[1] == 0)
+    }
+
+    /// The payload read by Foundation's `JSONSerialization`, as the format did before `JSONReader`.
+    static func parseWithFoundation(_ bytes: [UInt8]) -> Result<JSONValue, DecodeFailure> {
+        do {
+            return .success(JSONValue(foundation: try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])))
+        } catch {
+            if String(validating: bytes, as: UTF8.self) == nil {
+                return .failure(DecodeFailure(.invalidEncoding, "the payload is not valid UTF-8, so it cannot be JSON"))
+            }
+            // Foundation's parse errors keep the useful sentence in `NSDebugDescription`.
+            let nsError = error as NSError
+            let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
+            return .failure(DecodeFailure(.malformed, "not valid JSON: \(detail)"))
+        }
+    }
+}
+
+extension JSONValue {
+    /// A value of `JSONSerialization`'s output. Foundation hands back both numbers and booleans as
+    /// `NSNumber`; booleans come back as a distinct subclass whose type encoding is `c` (checked on
+    /// this toolchain), which is what tells them apart.
+    init(foundation value: Any) {
+        switch value {
+        case let number as NSNumber:
+            if type(of: number) != NSNumber.self, String(cString: number.objCType) == "c" {
+                self = .bool(number.boolValue)
+            } else {
+                self = .number(number.doubleValue)
+            }
+        case let string as String: self = .string(string)
+        case let object as [String: Any]: self = .object(object.map { ($0.key, JSONValue(foundation: $0.value)) })
+        case let array as [Any]: self = .array(array.map(JSONValue.init(foundation:)))
+        default: self = .null
+        }
     }
 }
 
 /// One JSON record: an element selected by `json.each`, or the whole document.
 struct JSONRecord: PayloadRecord {
-    let root: Any
-    let element: Any
+    let root: JSONValue
+    let element: JSONValue
 
     func value(at path: JSONPath) -> FieldValue? {
         path.value(in: path.fromRoot ? root : element).map(FieldValue.init(json:))

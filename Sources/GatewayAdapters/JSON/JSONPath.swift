@@ -1,12 +1,10 @@
-import Foundation
-
 /// A path into a JSON document: dotted keys with array indexes, `meta.device`, `data.0.v`,
 /// `readings[2].value`; `[*]` (in `json.each` only) for every element of an array; and `$.` to start
 /// from the document's root instead of the current element (`$.meta.site`).
 ///
 /// A numeric segment written dotted (`data.0`) indexes an array and also matches an object key
 /// `"0"`, so both shapes that vendors use work. Parsed once at start-up; evaluated per message
-/// against `JSONSerialization`'s output.
+/// against `JSONReader`'s tree.
 struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     enum Segment: Sendable, Hashable {
         case key(String)
@@ -80,38 +78,41 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// The value at this path, or `nil` when any segment is absent (JSON `null` counts as absent).
     /// Only for paths without wildcards.
-    func value(in start: Any) -> Any? {
-        var current: Any = start
+    func value(in start: JSONValue) -> JSONValue? {
+        var current = start
         for segment in segments {
             guard let next = Self.step(current, segment) else { return nil }
             current = next
         }
-        return current is NSNull ? nil : current
+        return current == .null ? nil : current
     }
 
     /// Every value the path selects, expanding `[*]`, in document order.
-    func values(in start: Any) -> [Any] {
-        var current: [Any] = [start]
+    func values(in start: JSONValue) -> [JSONValue] {
+        var current: [JSONValue] = [start]
         for segment in segments {
             if segment == .wildcard {
-                current = current.flatMap { ($0 as? [Any]) ?? [] }
+                current = current.flatMap { value -> [JSONValue] in
+                    if case .array(let elements) = value { return elements }
+                    return []
+                }
             } else {
                 current = current.compactMap { Self.step($0, segment) }
             }
         }
-        return current.filter { !($0 is NSNull) }
+        return current.filter { $0 != .null }
     }
 
-    private static func step(_ current: Any, _ segment: Segment) -> Any? {
+    private static func step(_ current: JSONValue, _ segment: Segment) -> JSONValue? {
         switch segment {
         case .key(let key):
-            return (current as? [String: Any])?[key]
+            return current[key]
         case .index(let index):
-            guard let array = current as? [Any], index < array.count else { return nil }
+            guard case .array(let array) = current, index < array.count else { return nil }
             return array[index]
         case .keyOrIndex(let key, let index):
-            if let object = current as? [String: Any], let next = object[key] { return next }
-            if let array = current as? [Any], index < array.count { return array[index] }
+            if let next = current[key] { return next }
+            if case .array(let array) = current, index < array.count { return array[index] }
             return nil
         case .wildcard:
             return nil
