@@ -9,13 +9,13 @@ import GatewayCore
 /// - `each` (none): a path with `[*]` selecting the records, e.g. `readings[*]`.
 /// - `numbers_as_strings` (false): accept `"12.5"` where a number is expected.
 /// - `booleans_as_numbers` (false): store `true`/`false` as 1/0.
-/// - `max_depth` (64): deeper nesting is quarantined (`limit_exceeded`) before parsing.
+/// - `max_depth` (64): deeper nesting is quarantined (`limit_exceeded`) before a deeper level is built.
 ///
 /// Parsing uses `JSONReader` on the shared `JSONTokenizer` (why not Foundation's `JSONSerialization`,
 /// with figures, is at the top of JSONReader.swift). The payload's UTF-8 is checked once up front,
-/// and the depth pre-scan refuses hostile nesting before any tree is built. A payload in UTF-16 or
-/// UTF-32, which Foundation's parser detects and reads, still goes to Foundation, so that the
-/// format accepts exactly what it did.
+/// and the reader stops at `max_depth` as it reads, so hostile nesting never becomes a tree. A
+/// payload in UTF-16 or UTF-32, which Foundation's parser detects and reads, still goes to
+/// Foundation — after a depth pre-scan, since Foundation builds its tree before anyone can count.
 struct JSONAdapter: PayloadAdapter {
     static let optionKeys = ["each", "numbers_as_strings", "booleans_as_numbers", "max_depth"]
 
@@ -43,11 +43,13 @@ struct JSONAdapter: PayloadAdapter {
     }
 
     func decode(_ message: InboundMessage) -> DecodeOutcome {
-        if JSONDepth.exceeds(message.payload, limit: maxDepth) {
-            return .failure(.limitExceeded, "the JSON nests deeper than json.max_depth (\(maxDepth))")
-        }
         let parsed: Result<JSONValue, DecodeFailure>
         if Self.mayBeWideEncoding(message.payload) {
+            // Foundation builds its tree before anyone can count: the depth is checked first here.
+            // `JSONReader` counts as it reads, so UTF-8 payloads need no second pass.
+            if JSONDepth.exceeds(message.payload, limit: maxDepth) {
+                return .failure(.limitExceeded, "the JSON nests deeper than json.max_depth (\(maxDepth))")
+            }
             parsed = Self.parseWithFoundation(message.payload)
         } else {
             parsed = message.payload.withUnsafeBufferPointer { bytes in
@@ -60,7 +62,6 @@ struct JSONAdapter: PayloadAdapter {
                 case .failure(.malformed(let message)):
                     return .failure(DecodeFailure(.malformed, message))
                 case .failure(.tooDeep):
-                    // Not reached after the pre-scan; kept so that the reader's own limit means the same.
                     return .failure(DecodeFailure(.limitExceeded, "the JSON nests deeper than json.max_depth (\(maxDepth))"))
                 }
             }

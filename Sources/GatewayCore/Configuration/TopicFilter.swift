@@ -36,26 +36,10 @@ public enum TopicFilter {
 
     /// Whether a concrete topic matches a filter (without `$share` prefix). Topics starting with `$`
     /// do not match filters starting with a wildcard, as in MQTT.
+    /// Compiles the filter each call: for one-off checks. The ingest path keeps a
+    /// `CompiledTopicFilter` per route instead.
     public static func matches(filter: String, topic: String) -> Bool {
-        if topic.hasPrefix("$") && (filter.hasPrefix("+") || filter.hasPrefix("#")) { return false }
-        var filterLevels = filter.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).makeIterator()
-        var topicLevels = topic.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).makeIterator()
-        while true {
-            let f = filterLevels.next()
-            let t = topicLevels.next()
-            switch (f, t) {
-            case (nil, nil):
-                return true
-            case (let f?, _) where f.elementsEqual("#".utf8):
-                return true
-            case (let f?, _?) where f.elementsEqual("+".utf8):
-                continue
-            case (let f?, let t?):
-                if !f.elementsEqual(t) { return false }
-            default:
-                return false
-            }
-        }
+        CompiledTopicFilter(filter).matches(topic)
     }
 
     /// Splits a topic into its levels.
@@ -101,7 +85,7 @@ public struct CompiledTopicFilter: Sendable, Hashable {
         startsWithWildcard = filter.hasPrefix("+") || filter.hasPrefix("#")
     }
 
-    /// The same answer as `TopicFilter.matches(filter:topic:)`.
+    /// Whether `topic` matches; no allocation.
     public func matches(_ topic: String) -> Bool {
         var topic = topic
         return topic.withUTF8 { bytes in matches(bytes) }
