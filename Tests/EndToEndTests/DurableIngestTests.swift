@@ -35,6 +35,8 @@ import Testing
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let total = 6_000
         // A steady stream (~2,000 msg/s) on a thread of its own, while this test kills the daemon.
+        // The pause below paces the publisher — the steady rate is the condition under test (the
+        // kill must land mid-stream); nothing here waits for an outcome by sleeping.
         let publishing = Thread {
             let start = ContinuousClock.now
             for i in 0..<total {
