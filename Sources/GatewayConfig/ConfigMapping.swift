@@ -1,3 +1,4 @@
+import GatewayCore
 import Yams
 
 /// The entries of one YAML mapping, read by key.

@@ -4,7 +4,7 @@ import Yams
 /// The top level of the file: which sections exist and the order they are decoded in (the broker
 /// needs the gateway id for its default client id; routes need the protocol version).
 enum ConfigurationDecoder {
-    static let keys = ["version", "gateway", "broker", "storage", "ingest", "routes"]
+    static let keys = ["version", "gateway", "broker", "storage", "ingest", "api", "routes"]
     static let schemaVersion = 1
 
     static func decode(_ root: Node?, context: DecodingContext) -> GatewayConfiguration? {
@@ -32,11 +32,12 @@ enum ConfigurationDecoder {
             .map { BrokerSection.decode($0, gatewayID: gateway?.id) }
         let storage = sections.optional("storage").map(StorageSection.decode) ?? StorageSettings()
         let ingest = sections.optional("ingest").map(IngestSection.decode) ?? IngestSettings()
+        let api = sections.optional("api").map(APISection.decode) ?? APISettings()
         let routes = sections.required("routes", "a list of routes (topic filter → readings)")
             .flatMap { RouteSection.decodeAll($0, protocolVersion: broker?.protocolVersion) }
         guard let gateway, let brokerSettings = broker?.settings, let routes else { return nil }
         return GatewayConfiguration(
-            gateway: gateway, broker: brokerSettings, storage: storage, ingest: ingest, routes: routes
+            gateway: gateway, broker: brokerSettings, storage: storage, ingest: ingest, api: api, routes: routes
         )
     }
 }

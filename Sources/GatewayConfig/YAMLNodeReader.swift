@@ -65,6 +65,18 @@ struct ConfigNode {
         return value
     }
 
+    /// `true` or `false` (YAML 1.2 core schema; `yes`/`no` are refused as the ambiguity they are).
+    func boolean(expecting expectation: String) -> Bool? {
+        guard let text = text(expecting: expectation) else { return nil }
+        switch text {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default:
+            report("expected \(expectation); got \(Phrase.quoted(text))")
+            return nil
+        }
+    }
+
     /// A whole number written in decimal.
     func integer(expecting expectation: String) -> Int? {
         guard let text = text(expecting: expectation) else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayAPI
 import GatewayAdapters
 import GatewayConfig
 import GatewayCore
@@ -6,6 +7,7 @@ import GatewayIngest
 import GatewayMQTT
 import GatewayStore
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// The composition root: reads the configuration, opens the store, builds every route's adapter
@@ -50,16 +52,48 @@ public enum GatewayDaemon {
         let broker = configuration.broker
         let password = try broker.passwordFile.map { try ConfigurationLoader.readSecret(path: $0) }
         let sessionKey = broker.session == .persistent ? "\(broker.url)#\(broker.clientID)" : nil
+        // One registry for everything `/metrics` shows; swift-metrics handles are made from this
+        // factory explicitly rather than through the global bootstrap, so tests can run several
+        // gateways' counters side by side.
+        let registry = PrometheusCollectorRegistry()
+        var metricsFactory = PrometheusMetricsFactory(registry: registry)
+        // Commits take about a millisecond here and far longer on SD cards: buckets from 1 ms to 10 s.
+        metricsFactory.durationHistogramBuckets["gateway_ingest_commit_latency_seconds"] = [
+            .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .microseconds(2_500_000), .seconds(5), .seconds(10),
+        ]
+        let subscriptions = configuration.routes.map { MQTTSubscription(filter: $0.topic, qos: $0.qos) }
+        let counters = IngestCounters(routeIDs: configuration.routes.map(\.id), metricsFactory: metricsFactory)
+        let link = BrokerLinkTracker(filters: subscriptions.map(\.filter), metricsFactory: metricsFactory)
         let pipeline = IngestPipeline(
-            decoder: decoder, store: store, limits: configuration.ingest, sessionKey: sessionKey, logger: logger)
+            decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
+            sessionKey: sessionKey, logger: logger)
         let options = MQTTClientOptions(
-            broker: broker, password: password,
-            subscriptions: configuration.routes.map { MQTTSubscription(filter: $0.topic, qos: $0.qos) },
+            broker: broker, password: password, subscriptions: subscriptions,
             statusTopic: configuration.gateway.statusTopic)
         let client = MQTTIngestClient(options: options, handler: pipeline, logger: logger)
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: IngestService(client: client, logger: logger))
+        ]
+        var environment: GatewayAPIEnvironment?
+        if configuration.api.enabled {
+            // Opened after the writer, so it reads the live WAL (see StoreReader).
+            let reader = try StoreReader(path: configuration.gateway.databasePath)
+            let api = GatewayAPIEnvironment(
+                gatewayID: configuration.gateway.id, brokerURL: "\(broker.url)", startedAt: SystemWallClock().now(),
+                counters: counters, link: link, reader: reader, registry: registry)
+            api.storeReady.store(true, ordering: .relaxed)
+            environment = api
+            services.append(.init(
+                service: try APIServer.make(settings: configuration.api, environment: api, logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        defer { environment?.storeReady.store(false, ordering: .relaxed) }
+
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: IngestService(client: client, logger: logger))],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.notice("gateway.started", metadata: [

@@ -21,6 +21,8 @@ public final class IngestPipeline: MQTTBatchHandler {
     private let sessionKey: String?
     private let clock: any WallClock
     public let counters: IngestCounters
+    /// The broker link's state, for the status API and readiness.
+    public let link: BrokerLinkTracker
     /// Quarantine is logged at most once per interval, with a count, so that a device sending
     /// garbage at 100 msg/s cannot flood the journal.
     private let quarantineLog: Mutex<(lastMillis: EpochMillis, suppressed: Int)> = Mutex((0, 0))
@@ -32,9 +34,11 @@ public final class IngestPipeline: MQTTBatchHandler {
     ///   session is persistent, so that a lost session can be told apart from the first one.
     public init(
         decoder: MessageDecoder, store: ReadingStore, counters: IngestCounters = IngestCounters(),
+        link: BrokerLinkTracker = BrokerLinkTracker(filters: []),
         limits: IngestSettings = IngestSettings(), sessionKey: String?, clock: any WallClock = SystemWallClock(),
         logger: Logger
     ) {
+        self.link = link
         self.limits = limits
         self.decoder = decoder
         self.store = store
@@ -47,26 +51,29 @@ public final class IngestPipeline: MQTTBatchHandler {
     public func handle(_ batch: [InboundMessage]) throws {
         var ingest = IngestBatch(readings: [], quarantined: [], events: [])
         ingest.readings.reserveCapacity(batch.count * 3)
+        var outcomes: [MessageOutcome] = []
+        outcomes.reserveCapacity(batch.count)
         for message in batch {
             let decoded = decoder.decode(message)
             ingest.readings += decoded.readings
             ingest.quarantined += decoded.quarantined
+            outcomes.append(MessageOutcome(
+                route: decoded.routeID ?? "-", readings: decoded.readings.count,
+                quarantined: decoded.quarantined.count, receivedAt: message.receivedAt))
         }
         let result: CommitResult
         do {
             result = try store.commit(ingest)
         } catch {
-            counters.commitFailures.add(1, ordering: .relaxed)
+            counters.recordCommitFailure()
             logger.error("ingest.commit_failed", metadata: [
                 "batch.messages": "\(batch.count)", "error": "\(error)",
             ])
             throw error
         }
-        counters.messagesReceived.add(batch.count, ordering: .relaxed)
-        counters.readingsStored.add(result.stored, ordering: .relaxed)
-        counters.duplicatesSkipped.add(result.duplicates, ordering: .relaxed)
-        counters.quarantined.add(result.quarantined, ordering: .relaxed)
-        counters.batchesCommitted.add(1, ordering: .relaxed)
+        counters.recordCommitted(
+            outcomes, stored: result.stored, duplicates: result.duplicates, quarantined: result.quarantined,
+            committedAt: clock.now())
         if !ingest.quarantined.isEmpty {
             counters.countQuarantine(ingest.quarantined)
             logQuarantine(ingest.quarantined)
@@ -108,6 +115,7 @@ public final class IngestPipeline: MQTTBatchHandler {
     }
 
     public func connectionChanged(_ event: MQTTConnectionEvent) {
+        link.apply(event)
         switch event {
         case .connected(let sessionPresent):
             logger.notice("mqtt.connected", metadata: ["mqtt.session_present": "\(sessionPresent)"])

@@ -62,3 +62,26 @@ extension Record {
         ])
     }
 }
+
+extension Record {
+    /// The columns of a quarantine listing, without and with the payload.
+    public static let quarantineColumns = ["id", "received_at", "topic", "route", "reason", "message", "payload_size"]
+
+    /// A quarantine record as operators and tools see it. The payload, when asked for, is shown as
+    /// UTF-8 text (invalid bytes replaced), cut to `payloadLimit` characters when one is given
+    /// (tables); its full size is always in `payload_size`.
+    public init(
+        quarantineID id: Int64, record r: QuarantineRecord, includePayload: Bool = false, payloadLimit: Int? = nil
+    ) {
+        var fields: [(key: String, value: Cell)] = [
+            ("id", .int(id)), ("received_at", .text(RFC3339.format(r.receivedAt))), ("topic", .text(r.topic)),
+            ("route", r.route.map(Cell.text) ?? .null), ("reason", .text(r.reason.rawValue)),
+            ("message", .text(r.message)), ("payload_size", .int(Int64(r.payloadSize))),
+        ]
+        if includePayload {
+            let text = String(decoding: r.payload, as: UTF8.self)
+            fields.append(("payload", .text(payloadLimit.map { String(text.prefix($0)) } ?? text)))
+        }
+        self.init(fields)
+    }
+}

@@ -14,11 +14,14 @@ public struct ReadingFilter: Sendable, Hashable {
     public var until: EpochMillis?
     /// At most this many readings (the newest). Must be ≥ 1.
     public var limit: Int
+    /// Only readings that come after this position in the newest-first order (the next page).
+    public var after: ReadingCursor?
 
     public init(
         utility: Utility? = nil, site: String? = nil, device: String? = nil, metric: String? = nil,
-        since: EpochMillis? = nil, until: EpochMillis? = nil, limit: Int = 100
+        since: EpochMillis? = nil, until: EpochMillis? = nil, limit: Int = 100, after: ReadingCursor? = nil
     ) {
+        self.after = after
         self.utility = utility
         self.site = site
         self.device = device
@@ -26,6 +29,19 @@ public struct ReadingFilter: Sendable, Hashable {
         self.since = since
         self.until = until
         self.limit = limit
+    }
+}
+
+/// A position in the newest-first order of readings: the (timestamp, seq) of the last reading of
+/// a page. Stable under concurrent ingest: new readings never shift a later page, because the order
+/// is by the readings' own keys, not by an offset.
+public struct ReadingCursor: Sendable, Hashable {
+    public var timestamp: EpochMillis
+    public var seq: Int64
+
+    public init(timestamp: EpochMillis, seq: Int64) {
+        self.timestamp = timestamp
+        self.seq = seq
     }
 }
 
@@ -41,11 +57,14 @@ public struct QuarantineFilter: Sendable, Hashable {
     /// Exclusive upper bound on the time of receipt.
     public var until: EpochMillis?
     public var limit: Int
+    /// Only records with a smaller id than this (the next page of a newest-first listing).
+    public var beforeID: Int64?
 
     public init(
         reason: QuarantineReason? = nil, route: String? = nil, topic: String? = nil, since: EpochMillis? = nil,
-        until: EpochMillis? = nil, limit: Int = 100
+        until: EpochMillis? = nil, limit: Int = 100, beforeID: Int64? = nil
     ) {
+        self.beforeID = beforeID
         self.reason = reason
         self.route = route
         self.topic = topic
@@ -129,11 +148,17 @@ public struct StoreCounts: Sendable, Hashable {
     public var fileSizeBytes: Int64
     /// Size of the write-ahead log (`-wal` file) in bytes; 0 when there is none.
     public var walSizeBytes: Int64
+    /// Event time of the oldest and the newest stored reading; `nil` when the store has none.
+    public var oldestTimestamp: EpochMillis?
+    public var newestTimestamp: EpochMillis?
 
     public init(
         readings: Int, recentReadings: Int, mainReadings: Int, series: Int, quarantined: Int, events: Int,
-        lastSeq: Int64, fileSizeBytes: Int64, walSizeBytes: Int64
+        lastSeq: Int64, fileSizeBytes: Int64, walSizeBytes: Int64, oldestTimestamp: EpochMillis? = nil,
+        newestTimestamp: EpochMillis? = nil
     ) {
+        self.oldestTimestamp = oldestTimestamp
+        self.newestTimestamp = newestTimestamp
         self.readings = readings
         self.recentReadings = recentReadings
         self.mainReadings = mainReadings
@@ -143,5 +168,43 @@ public struct StoreCounts: Sendable, Hashable {
         self.lastSeq = lastSeq
         self.fileSizeBytes = fileSizeBytes
         self.walSizeBytes = walSizeBytes
+    }
+}
+
+/// The recent course of one series, averaged into time buckets, for sparklines.
+public struct SeriesTrend: Sendable, Hashable {
+    public var utility: Utility
+    public var site: String
+    public var device: String
+    public var metric: String
+    public var unit: String
+    /// Bucket start time and the mean value of the bucket, oldest first; buckets without readings
+    /// are absent (a gap in the line, not a zero).
+    public var points: [TrendPoint]
+    /// The newest reading of the series in the window.
+    public var latest: TrendPoint
+
+    public init(
+        utility: Utility, site: String, device: String, metric: String, unit: String, points: [TrendPoint],
+        latest: TrendPoint
+    ) {
+        self.utility = utility
+        self.site = site
+        self.device = device
+        self.metric = metric
+        self.unit = unit
+        self.points = points
+        self.latest = latest
+    }
+}
+
+/// One point of a ``SeriesTrend``.
+public struct TrendPoint: Sendable, Hashable {
+    public var timestamp: EpochMillis
+    public var value: Double
+
+    public init(timestamp: EpochMillis, value: Double) {
+        self.timestamp = timestamp
+        self.value = value
     }
 }

@@ -39,6 +39,11 @@ extension StoreReader {
             time.append("ts < ?")
             timeArguments += [until]
         }
+        if let after = filter.after {
+            // Written so that the (series_id, ts) and (ts, series_id) indexes bound the range.
+            time.append("ts <= ? AND (ts < ? OR seq < ?)")
+            timeArguments += [after.timestamp, after.timestamp, after.seq]
+        }
         let timeClause = time.map { " AND " + $0 }.joined()
         let seriesSQL =
             "SELECT id, utility, site, device, metric, unit FROM series"
@@ -155,6 +160,10 @@ extension StoreReader {
             conditions.append("received_at < ?")
             arguments += [until]
         }
+        if let beforeID = filter.beforeID {
+            conditions.append("id < ?")
+            arguments += [beforeID]
+        }
         arguments += [max(1, filter.limit)]
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = """
@@ -190,24 +199,31 @@ extension StoreReader {
         }
     }
 
-    /// How much the store holds, from one snapshot. Counting the main tier walks its smallest
-    /// index: well under a second at 10M rows, but not free — don't poll it.
+    /// How much the store holds, from one snapshot. The main tier is counted from `series_stats`
+    /// (kept by every merge), not by walking 10 million index entries, so the status API and the
+    /// metrics endpoint may call this on every request: a few milliseconds at 10M rows.
     public func counts() throws -> StoreCounts {
         try query("query.counts") { db in
-            let recent = try Int.fetchOne(db, sql: "SELECT count(*) FROM readings_recent") ?? 0
-            let main = try Int.fetchOne(db, sql: "SELECT count(*) FROM readings") ?? 0
+            let recent = try Row.fetchOne(db, sql: "SELECT count(*), min(ts), max(ts) FROM readings_recent")
+            let main = try Row.fetchOne(
+                db, sql: "SELECT coalesce(sum(row_count), 0), min(first_ts), max(last_ts) FROM series_stats")
+            let recentCount: Int = recent?[0] ?? 0
+            let mainCount: Int = main?[0] ?? 0
+            let oldest = [recent?[1] as EpochMillis?, main?[1] as EpochMillis?].compactMap { $0 }.min()
+            let newest = [recent?[2] as EpochMillis?, main?[2] as EpochMillis?].compactMap { $0 }.max()
             return StoreCounts(
-                readings: recent + main, recentReadings: recent, mainReadings: main,
+                readings: recentCount + mainCount, recentReadings: recentCount, mainReadings: mainCount,
                 series: try Int.fetchOne(db, sql: "SELECT count(*) FROM series") ?? 0,
                 quarantined: try Int.fetchOne(db, sql: "SELECT count(*) FROM quarantine") ?? 0,
                 events: try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0,
                 lastSeq: try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'readings_recent'") ?? 0,
                 fileSizeBytes: StoreConnection.fileSize(path),
-                walSizeBytes: StoreConnection.fileSize(path + "-wal"))
+                walSizeBytes: StoreConnection.fileSize(path + "-wal"),
+                oldestTimestamp: oldest, newestTimestamp: newest)
         }
     }
 
-    private func decodeUtility(_ code: String) throws -> Utility {
+    func decodeUtility(_ code: String) throws -> Utility {
         guard let utility = Utility(rawValue: code) else { throw unknownCode("utility", code) }
         return utility
     }

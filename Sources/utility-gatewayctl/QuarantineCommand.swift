@@ -32,20 +32,11 @@ struct QuarantineCommand: ParsableCommand {
             records = try reader.quarantine(QuarantineFilter(
                 reason: reason, route: route, topic: topic, since: since?.millis, until: until?.millis, limit: limit))
         } catch { throw CtlFailure("\(error)") }
-        var columns = ["id", "received_at", "topic", "route", "reason", "message", "payload_size"]
-        if payload { columns.append("payload") }
-        let rows = records.map { stored -> Record in
-            let r = stored.record
-            var fields: [(key: String, value: Cell)] = [
-                ("id", .int(stored.id)), ("received_at", .text(RFC3339.format(r.receivedAt))), ("topic", .text(r.topic)),
-                ("route", r.route.map(Cell.text) ?? .null), ("reason", .text(r.reason.rawValue)),
-                ("message", .text(r.message)), ("payload_size", .int(Int64(r.payloadSize))),
-            ]
-            if payload {
-                let text = String(decoding: r.payload, as: UTF8.self)
-                fields.append(("payload", .text(output.format == .table ? String(text.prefix(200)) : text)))
-            }
-            return Record(fields)
+        let columns = Record.quarantineColumns + (payload ? ["payload"] : [])
+        let rows = records.map {
+            Record(
+                quarantineID: $0.id, record: $0.record, includePayload: payload,
+                payloadLimit: output.format == .table ? 200 : nil)
         }
         print(output.format.render(rows, columns: columns), terminator: "")
     }

@@ -11,6 +11,8 @@ final class GatewayHarness: Sendable {
     let broker: MosquittoBroker
     let directory: TemporaryDirectory
     let configPath: String
+    /// The daemon's HTTP API listens here (`api.listen`), a free loopback port of its own.
+    let apiPort: Int
     private let daemonState = LockedBox<ChildProcess?>(nil)
     private let starts = LockedBox(0)
 
@@ -32,11 +34,12 @@ final class GatewayHarness: Sendable {
     /// - Parameter brokerExtra: more lines for the `broker:` section (indented by two spaces).
     init(
         broker: MosquittoBroker? = nil, synchronous: String = "normal", routes: String = GatewayHarness.testRoutes,
-        brokerExtra: String = ""
+        brokerExtra: String = "", apiExtra: String = ""
     ) throws {
         self.broker = try broker ?? MosquittoBroker()
         directory = try TemporaryDirectory(prefix: "gateway-e2e")
         configPath = directory.file("gateway.yaml").path
+        apiPort = try LoopbackPort.free()
         let yaml = """
             gateway:
               id: e2e
@@ -51,11 +54,17 @@ final class GatewayHarness: Sendable {
             \(brokerExtra)
             storage:
               synchronous: \(synchronous)
+            api:
+              listen: 127.0.0.1:\(apiPort)
+            \(apiExtra)
             \(routes)
 
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
+
+    /// The API's base URL.
+    var apiURL: String { "http://127.0.0.1:\(apiPort)" }
 
     var databasePath: String { directory.file("state/gateway.sqlite").path }
 

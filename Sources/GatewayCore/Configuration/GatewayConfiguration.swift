@@ -5,13 +5,15 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var broker: BrokerSettings
     public var storage: StorageSettings
     public var ingest: IngestSettings
+    public var api: APISettings
     /// First match wins.
     public var routes: [RouteConfiguration]
 
     public init(
         gateway: GatewaySettings, broker: BrokerSettings, storage: StorageSettings = .init(),
-        ingest: IngestSettings = .init(), routes: [RouteConfiguration]
+        ingest: IngestSettings = .init(), api: APISettings = .init(), routes: [RouteConfiguration]
     ) {
+        self.api = api
         self.gateway = gateway
         self.broker = broker
         self.storage = storage

@@ -1,8 +1,9 @@
-/// "Did you mean …?" for misspelled keys, enumeration values and units.
-enum Suggestion {
+/// "Did you mean …?" for misspelled configuration keys, enumeration values, units and API
+/// parameters.
+public enum Suggestion {
     /// The candidate closest to `word` when it is close enough to be a likely typo: the same word
     /// in another case, a small edit distance, or a candidate that `word` abbreviates.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let typed = Array(word.lowercased())
         guard !typed.isEmpty else { return nil }
         // Short words are only corrected for case: `mw` is not a typo of `m3`.
@@ -19,7 +20,7 @@ enum Suggestion {
     }
 
     /// Levenshtein distance.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)
@@ -36,26 +37,3 @@ enum Suggestion {
     }
 }
 
-/// Small helpers for writing messages.
-enum Phrase {
-    /// `a`, `a or b`, `a, b or c`.
-    static func list(_ items: [String], conjunction: String = "or") -> String {
-        switch items.count {
-        case 0: return ""
-        case 1: return items[0]
-        default: return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items[items.count - 1]
-        }
-    }
-
-    /// A value quoted for a message, shortened when long.
-    static func quoted(_ text: String) -> String {
-        let limit = 60
-        let shown = text.count > limit ? text.prefix(limit) + "…" : Substring(text)
-        return "'\(shown)'"
-    }
-
-    /// "; did you mean 'x'?" or nothing.
-    static func didYouMean(_ word: String, among candidates: [String]) -> String {
-        Suggestion.closest(to: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
-    }
-}

@@ -1,0 +1,206 @@
+/// What `GET /api/v1/status` answers and `utility-gatewayctl status` prints: the gateway's state at
+/// one moment. Encoded as JSON with snake_case keys; times are RFC 3339 UTC strings, so the same
+/// document reads well with `curl` and decodes in the CLI.
+public struct GatewayStatus: Codable, Sendable, Hashable {
+    public var gateway: GatewayIdentity
+    /// Whether `/readyz` would answer 200 now.
+    public var ready: Bool
+    public var broker: BrokerLink
+    /// `not_configured` until store-and-forward is configured.
+    public var uplink: LinkState
+    /// Per route (configured order), then `-` for messages that matched no route (only when any did).
+    public var routes: [RouteCounts]
+    public var ingest: IngestTotals
+    public var store: StoreState
+
+    public init(
+        gateway: GatewayIdentity, ready: Bool, broker: BrokerLink, uplink: LinkState, routes: [RouteCounts],
+        ingest: IngestTotals, store: StoreState
+    ) {
+        self.gateway = gateway
+        self.ready = ready
+        self.broker = broker
+        self.uplink = uplink
+        self.routes = routes
+        self.ingest = ingest
+        self.store = store
+    }
+
+    /// Who is answering.
+    public struct GatewayIdentity: Codable, Sendable, Hashable {
+        public var id: String
+        public var version: String
+        /// RFC 3339.
+        public var startedAt: String
+        public var uptimeSeconds: Double
+
+        public init(id: String, version: String, startedAt: String, uptimeSeconds: Double) {
+            self.id = id
+            self.version = version
+            self.startedAt = startedAt
+            self.uptimeSeconds = uptimeSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, version
+            case startedAt = "started_at"
+            case uptimeSeconds = "uptime_seconds"
+        }
+    }
+
+    /// The state of one link (broker or uplink) and when and why it last changed.
+    public struct LinkState: Codable, Sendable, Hashable {
+        /// `connected`, `connecting`, `disconnected`, or `not_configured`.
+        public var state: String
+        /// When the state last changed (RFC 3339); `nil` when it never did.
+        public var since: String?
+        /// Why it changed, in words (the broker's reason, the socket error); `nil` when connected.
+        public var reason: String?
+
+        public init(state: String, since: String?, reason: String?) {
+            self.state = state
+            self.since = since
+            self.reason = reason
+        }
+    }
+
+    /// The broker link with its subscriptions.
+    public struct BrokerLink: Codable, Sendable, Hashable {
+        /// The broker URL (never with a password: the password lives in a file).
+        public var url: String
+        /// `connected`, `connecting` or `disconnected`.
+        public var state: String
+        /// When the state last changed (RFC 3339); `nil` when it never did.
+        public var since: String?
+        /// Why the link went down, in words; `nil` while connected.
+        public var reason: String?
+        /// Connections lost since start.
+        public var reconnects: Int
+        public var subscriptions: [Subscription]
+
+        public init(url: String, state: String, since: String?, reason: String?, reconnects: Int, subscriptions: [Subscription]) {
+            self.url = url
+            self.state = state
+            self.since = since
+            self.reason = reason
+            self.reconnects = reconnects
+            self.subscriptions = subscriptions
+        }
+
+        public struct Subscription: Codable, Sendable, Hashable {
+            public var filter: String
+            /// `pending`, `acknowledged` or `refused`.
+            public var state: String
+            /// The QoS the broker granted, once acknowledged.
+            public var grantedQoS: Int?
+
+            public init(filter: String, state: String, grantedQoS: Int?) {
+                self.filter = filter
+                self.state = state
+                self.grantedQoS = grantedQoS
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case filter, state
+                case grantedQoS = "granted_qos"
+            }
+        }
+    }
+
+    /// Counts of one route since the daemon started.
+    public struct RouteCounts: Codable, Sendable, Hashable {
+        /// The route id; `-` for messages no route matched.
+        public var route: String
+        /// Messages whose topic matched this route.
+        public var received: Int
+        /// Messages that gave at least one reading.
+        public var decoded: Int
+        /// Quarantine records (a message, or one bad part of one) from this route.
+        public var quarantined: Int
+        /// Readings decoded (before deduplication).
+        public var readings: Int
+
+        public init(route: String, received: Int, decoded: Int, quarantined: Int, readings: Int) {
+            self.route = route
+            self.received = received
+            self.decoded = decoded
+            self.quarantined = quarantined
+            self.readings = readings
+        }
+    }
+
+    /// Ingest totals since the daemon started, and the arrival rate.
+    public struct IngestTotals: Codable, Sendable, Hashable {
+        public var messagesReceived: Int
+        public var readingsStored: Int
+        public var duplicatesSkipped: Int
+        public var quarantined: Int
+        public var commitFailures: Int
+        /// Messages per second over the last minute.
+        public var messagesPerSecond: Double
+        /// Readings stored per second over the last minute.
+        public var readingsPerSecond: Double
+
+        public init(
+            messagesReceived: Int, readingsStored: Int, duplicatesSkipped: Int, quarantined: Int, commitFailures: Int,
+            messagesPerSecond: Double, readingsPerSecond: Double
+        ) {
+            self.messagesReceived = messagesReceived
+            self.readingsStored = readingsStored
+            self.duplicatesSkipped = duplicatesSkipped
+            self.quarantined = quarantined
+            self.commitFailures = commitFailures
+            self.messagesPerSecond = messagesPerSecond
+            self.readingsPerSecond = readingsPerSecond
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case quarantined
+            case messagesReceived = "messages_received"
+            case readingsStored = "readings_stored"
+            case duplicatesSkipped = "duplicates_skipped"
+            case commitFailures = "commit_failures"
+            case messagesPerSecond = "messages_per_second"
+            case readingsPerSecond = "readings_per_second"
+        }
+    }
+
+    /// What the store holds.
+    public struct StoreState: Codable, Sendable, Hashable {
+        public var path: String
+        public var fileBytes: Int64
+        public var walBytes: Int64
+        public var readings: Int
+        /// Readings in the hot tier, not merged yet.
+        public var recentReadings: Int
+        public var series: Int
+        public var quarantined: Int
+        /// Event time of the oldest and newest stored reading (RFC 3339); `nil` when there is none.
+        public var oldestReading: String?
+        public var newestReading: String?
+
+        public init(
+            path: String, fileBytes: Int64, walBytes: Int64, readings: Int, recentReadings: Int, series: Int,
+            quarantined: Int, oldestReading: String?, newestReading: String?
+        ) {
+            self.path = path
+            self.fileBytes = fileBytes
+            self.walBytes = walBytes
+            self.readings = readings
+            self.recentReadings = recentReadings
+            self.series = series
+            self.quarantined = quarantined
+            self.oldestReading = oldestReading
+            self.newestReading = newestReading
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case path, readings, series, quarantined
+            case fileBytes = "file_bytes"
+            case walBytes = "wal_bytes"
+            case recentReadings = "recent_readings"
+            case oldestReading = "oldest_reading"
+            case newestReading = "newest_reading"
+        }
+    }
+}
