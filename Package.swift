@@ -126,6 +126,7 @@ let package = Package(
                 "GatewayCore", "GatewayConfig", "GatewayStore", "GatewayQuery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -157,6 +158,18 @@ let package = Package(
             name: "decode-bench",
             dependencies: ["GatewayCore", "GatewayAdapters", "FuzzSupport"],
             path: "bench/decode-bench",
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "api-bench",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "bench/api-bench",
             swiftSettings: strict
         ),
 
@@ -193,8 +206,10 @@ let package = Package(
         .testTarget(
             name: "GatewayAPITests",
             dependencies: [
-                "GatewayAPI", "GatewayIngest", "GatewayStore", "GatewayQuery", "GatewayTestSupport",
+                "GatewayAPI", "GatewayCore", "GatewayIngest", "GatewayMQTT", "GatewayStore", "GatewayQuery",
+                "GatewayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
@@ -217,7 +232,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GatewayCore", "GatewayStore", "GatewayMQTT", "GatewayQuery", "GatewayTestSupport"],
+            dependencies: [
+                "GatewayCore", "GatewayStore", "GatewayMQTT", "GatewayQuery", "GatewayTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["golden"],
             swiftSettings: strict
         ),

@@ -16,7 +16,9 @@ enum OperatorEndpoints {
         } catch {
             throw APIError.internalFailure("reading the store's counts", error)
         }
-        return try json(document)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: try document.jsonText())))
     }
 
     /// Prometheus text exposition (format 0.0.4).
@@ -46,16 +48,6 @@ enum OperatorEndpoints {
         return plain(
             reasons.isEmpty ? .ok : .serviceUnavailable,
             "{\"ready\": \(reasons.isEmpty), \"reasons\": [\(list)]}\n")
-    }
-
-    static func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
-        data.append(UInt8(ascii: "\n"))
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     private static func plain(_ status: HTTPResponse.Status, _ body: String) -> Response {

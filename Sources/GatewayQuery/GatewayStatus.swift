@@ -1,3 +1,5 @@
+import Foundation
+
 /// What `GET /api/v1/status` answers and `utility-gatewayctl status` prints: the gateway's state at
 /// one moment. Encoded as JSON with snake_case keys; times are RFC 3339 UTC strings, so the same
 /// document reads well with `curl` and decodes in the CLI.
@@ -24,6 +26,14 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
         self.routes = routes
         self.ingest = ingest
         self.store = store
+    }
+
+    /// The document as the API sends it: pretty-printed with sorted keys, so that it diffs and
+    /// greps well, ending in a newline.
+    public func jsonText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 
     /// Who is answering.

@@ -42,6 +42,63 @@ import Testing
         #expect(table.stdout.contains("water") && table.stdout.contains("volume") && table.stdout.contains("100"))
     }
 
+    /// The operator surface end to end: a real broker, the daemon with its API, the simulator-like
+    /// feed, then `status` through the API and `readings` from the database, and the API's own
+    /// readings page.
+    @Test func statusThroughTheAPIAndReadingsWhileTheDaemonRuns() throws {
+        let harness = try GatewayHarness()
+        try harness.startDaemon()
+        defer { _ = harness.stopDaemon() }
+        let feed = try SequenceFeed(brokerURL: harness.broker.url, devices: 3)
+        for i in 0..<60 { try feed.publish(i) }
+        #expect(feed.finish())
+        #expect(eventually(timeoutSeconds: 60) { harness.storedCount() >= 60 })
+
+        var status = try ctl(["status", "--config", harness.configPath, "--format", "json"])
+        #expect(status.status == 0, "\(status.stderr)\n\(harness.logs())")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(document["ready"] as? Bool == true)
+        #expect((document["broker"] as? [String: Any])?["state"] as? String == "connected")
+        let routes = try #require(document["routes"] as? [[String: Any]])
+        #expect(routes.first?["route"] as? String == "test")
+        #expect(routes.first?["received"] as? Int == 60)
+        #expect(routes.first?["readings"] as? Int == 60)
+        #expect((document["store"] as? [String: Any])?["readings"] as? Int == 60)
+
+        status = try ctl(["status", "--api", harness.apiURL])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("ready    yes"))
+        #expect(status.stdout.contains("test") && status.stdout.contains("60"))
+
+        let readings = try ctl(["readings", "--config", harness.configPath, "--device", "dev-2", "--format", "json"])
+        #expect(readings.status == 0, "\(readings.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(readings.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 20)
+        #expect(rows.first?["value"] as? Int == 59)
+
+        // The same through the API, with curl as an operator would.
+        let curl = try ChildProcess(
+            executable: URL(fileURLWithPath: "/usr/bin/curl"),
+            arguments: ["-sf", "\(harness.apiURL)/api/v1/readings?device=dev-2&limit=5"],
+            stderrURL: harness.directory.file("curl.err"), stdoutURL: harness.directory.file("curl.out"))
+        #expect(curl.waitForExit(timeoutSeconds: 30) == 0)
+        let page = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: harness.directory.file("curl.out"))) as? [String: Any])
+        #expect((page["items"] as? [[String: Any]])?.count == 5)
+        #expect(page["next_cursor"] is String)
+    }
+
+    @Test func statusSaysWhereTheDaemonWasNotFound() throws {
+        let port = try LoopbackPort.free()
+        let result = try ctl(["status", "--api", "http://127.0.0.1:\(port)"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("daemon not reachable at http://127.0.0.1:\(port)"))
+        #expect(result.stderr.contains("queries still work with --config"))
+        let bad = try ctl(["status", "--api", "127.0.0.1:8480"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--api must start with http://"))
+    }
+
     @Test func usageAndMissingDatabaseErrorsSayWhatToFix() throws {
         let bad = try ctl(["readings", "--database", "/tmp/x.sqlite", "--limit", "0"])
         #expect(bad.status == 64)

@@ -20,7 +20,8 @@ enum StatusPageSample {
 
     static func emptyModel() -> StatusPageModel {
         let status = GatewayStatus(
-            gateway: .init(id: "gw-north-01", version: "0.9.2", startedAt: RFC3339.format(now - 8_000), uptimeSeconds: 8),
+            gateway: .init(
+                id: "gw-north-01", version: "0.9.2", startedAt: RFC3339.format(now - 8_000), uptimeSeconds: 8),
             ready: true,
             broker: .init(
                 url: "mqtt://broker.plant.local:1883", state: "connected", since: RFC3339.format(now - 7_500),
@@ -55,8 +56,10 @@ enum StatusPageSample {
                 ]),
             uplink: .init(state: "not_configured", since: nil, reason: nil),
             routes: [
-                .init(route: "water-json", received: 1_204_331, decoded: 1_204_330, quarantined: 0, readings: 2_408_660),
-                .init(route: "power-senml", received: 2_811_002, decoded: 2_811_002, quarantined: 0, readings: 5_622_004),
+                .init(
+                    route: "water-json", received: 1_204_331, decoded: 1_204_330, quarantined: 0, readings: 2_408_660),
+                .init(
+                    route: "power-senml", received: 2_811_002, decoded: 2_811_002, quarantined: 0, readings: 5_622_004),
                 .init(route: "gas-csv", received: 6_198_221, decoded: 6_198_217, quarantined: 4, readings: 12_396_434),
                 .init(route: "-", received: 31, decoded: 0, quarantined: 31, readings: 0),
             ],
@@ -149,6 +152,6 @@ enum StatusPageSample {
 
     /// Deterministic noise of about `amplitude`.
     private static func jitter(_ i: Int, _ amplitude: Double) -> Double {
-        amplitude * (sin(Double(i) * 1.7) * 0.6 + sin(Double(i) * 0.37 + 1) * 0.4)
+        amplitude * (sin(Double(i) * 0.9) * 0.4 + sin(Double(i) * 0.23 + 1) * 0.6)
     }
 }

@@ -32,6 +32,7 @@ enum PageFormat {
         guard value.isFinite else { return "–" }
         let magnitude = abs(value)
         if magnitude >= 1.0e9 { return String(format: "%.4g", value) }
+        if magnitude > 0, magnitude < 0.01 { return String(format: "%.3g", value) }
         let decimals = magnitude < 1 ? 3 : max(0, min(3, 3 - Int(log10(magnitude).rounded(.down))))
         let text = String(format: "%.\(decimals)f", value)
         return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text

@@ -28,7 +28,8 @@ extension StatusPageRenderer {
                 groups[position].trends.append(trend)
             } else {
                 index[key] = groups.count
-                groups.append(DeviceGroup(utility: trend.utility, site: trend.site, device: trend.device, trends: [trend]))
+                groups.append(
+                    DeviceGroup(utility: trend.utility, site: trend.site, device: trend.device, trends: [trend]))
             }
         }
         return groups
@@ -41,7 +42,8 @@ extension StatusPageRenderer {
         html += "</h2>\n"
         if !model.deviceFilter.isEmpty {
             let terms = model.deviceFilter.map { "<code>\(HTML.escape($0.key))=\(HTML.escape($0.value))</code>" }
-            html += "<p class=\"note\">filtered: \(terms.joined(separator: " · ")) · <a href=\"/\">show all devices</a></p>\n"
+            html += "<p class=\"note\">filtered: \(terms.joined(separator: " · "))"
+            html += " · <a href=\"/\">show all devices</a></p>\n"
         }
         if model.devicesShown < model.devicesTotal {
             html += "<p class=\"note\">Showing \(PageFormat.count(model.devicesShown)) of "
@@ -53,7 +55,8 @@ extension StatusPageRenderer {
                 html += "<div class=\"card\">"
                 html += empty("No readings yet.", "Each device gets a card here once its first reading is stored.")
             } else if !model.deviceFilter.isEmpty {
-                html += "<div class=\"card\">" + empty("No device matches this filter.", "<a href=\"/\">Show all devices</a>")
+                html += "<div class=\"card\">"
+                html += empty("No device matches this filter.", "<a href=\"/\">Show all devices</a>")
             } else {
                 html += "<div class=\"card\">" + empty("No readings in the last 24 hours.")
             }

@@ -101,7 +101,8 @@ extension StatusPageRenderer {
                 ? "<span class=\"muted\">(no route matched)</span>" : "<code>\(HTML.escape(route.route))</code>"
             html += "<tr><td>\(name)</td><td class=\"num\">\(PageFormat.count(route.received))</td>"
             html += "<td class=\"num\">\(PageFormat.count(route.decoded))</td>"
-            html += "<td class=\"num\(route.quarantined > 0 ? " hl-warn" : "")\">\(PageFormat.count(route.quarantined))</td>"
+            html += "<td class=\"num\(route.quarantined > 0 ? " hl-warn" : "")\">"
+            html += "\(PageFormat.count(route.quarantined))</td>"
             html += "<td class=\"num\">\(PageFormat.count(route.readings))</td></tr>\n"
         }
         return html + "</tbody></table></div>\n<p class=\"note\">Counts since start.</p></section>\n"
