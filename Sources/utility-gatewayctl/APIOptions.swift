@@ -6,7 +6,7 @@ import GatewayCore
 /// How the CLI reaches the running daemon's API: `--api URL`, or the `api:` section of the
 /// configuration named by `--config`, or else the default listener `http://127.0.0.1:8480`.
 /// `--token-file` holds the operator's token (a bare token, or a `name token` line as in the
-/// daemon's token file).
+/// daemon's token file). `--ca-file` trusts a private CA for an HTTPS listener.
 struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The gateway's configuration file; the API address is read from its api: section.", valueName: "file"))
     var config: String?
@@ -16,6 +16,9 @@ struct APIOptions: ParsableArguments {
 
     @Option(name: .customLong("token-file"), help: ArgumentHelp("A file holding your API token.", valueName: "file"))
     var tokenFile: String?
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("A CA certificate (PEM) to trust for an https:// API with a private certificate.", valueName: "file"))
+    var caFile: String?
 
     func validate() throws {
         if config != nil && api != nil { throw ValidationError("give --config FILE or --api URL, not both") }

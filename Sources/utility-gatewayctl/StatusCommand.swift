@@ -16,7 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var output: FormatOption
 
     func run() async throws {
-        let client = APIClient(baseURL: try api.baseURL(), token: try api.token())
+        let client = APIClient(baseURL: try api.baseURL(), token: try api.token(), caFile: api.caFile)
         let data = try await client.get("/api/v1/status")
         let status: GatewayStatus
         do {

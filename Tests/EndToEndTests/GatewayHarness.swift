@@ -34,7 +34,7 @@ final class GatewayHarness: Sendable {
     /// - Parameter brokerExtra: more lines for the `broker:` section (indented by two spaces).
     init(
         broker: MosquittoBroker? = nil, synchronous: String = "normal", routes: String = GatewayHarness.testRoutes,
-        brokerExtra: String = "", apiExtra: String = ""
+        brokerExtra: String = "", apiListen: String? = nil, apiExtra: String = ""
     ) throws {
         self.broker = try broker ?? MosquittoBroker()
         directory = try TemporaryDirectory(prefix: "gateway-e2e")
@@ -55,7 +55,7 @@ final class GatewayHarness: Sendable {
             storage:
               synchronous: \(synchronous)
             api:
-              listen: 127.0.0.1:\(apiPort)
+              listen: \(apiListen ?? "127.0.0.1:\(apiPort)")
             \(apiExtra)
             \(routes)
 
