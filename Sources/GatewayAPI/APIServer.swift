@@ -48,7 +48,7 @@ public enum APIServer {
         let listen = settings.listen
         var apiLogger = logger
         apiLogger[metadataKey: "component"] = "api"
-        return Application(
+        let application = Application(
             router: router, server: server,
             configuration: ApplicationConfiguration(address: address, serverName: "utility-gateway"),
             onServerRunning: { _ in
@@ -57,5 +57,21 @@ public enum APIServer {
                 logger.notice("api.listening", metadata: ["api.listen": "\(listen)", "api.tls": "\(settings.tls != nil)"])
             },
             logger: apiLogger)
+        return APIService(application: application, listen: listen)
+    }
+}
+
+/// Runs the application and, when it fails (the port is taken, the socket's folder is missing),
+/// says which `api.listen` it was, so the operator knows what to change.
+struct APIService<App: ApplicationProtocol>: Service {
+    let application: App
+    let listen: APIListenAddress
+
+    func run() async throws {
+        do {
+            try await application.run()
+        } catch {
+            throw APIServer.StartError(description: "api.listen \(listen): cannot serve the API: \(error)")
+        }
     }
 }

@@ -71,7 +71,7 @@ public final class GatewayAPIEnvironment: Sendable {
             gateway: .init(
                 id: gatewayID, version: GatewayVersion.current, startedAt: RFC3339.format(startedAt),
                 uptimeSeconds: Double(now - startedAt) / 1000),
-            ready: unready.isEmpty,
+            ready: unready.isEmpty, unreadyReasons: unready,
             broker: .init(
                 url: brokerURL, state: broker.state.rawValue, since: broker.since.map(RFC3339.format),
                 reason: broker.reason, reconnects: broker.reconnects,

@@ -17,21 +17,32 @@ import ServiceLifecycle
 /// batch and acknowledges it), then the store is closed. The process exits 0 after a graceful stop.
 public enum GatewayDaemon {
     /// Loads and fully validates a configuration: the YAML schema, then every route's adapter
-    /// options, with all problems of both stages reported together.
+    /// options and the API's token file, with all problems of both stages reported together.
     public static func validate(configPath: String) throws(ConfigurationError) -> (GatewayConfiguration, MessageDecoder) {
         let loaded = try ConfigurationLoader.load(
             path: configPath, options: .init(checkFiles: true, formats: AdapterRegistry.standard.formats))
         let configuration = loaded.configuration
+        var problems: [ConfigurationProblem] = []
+        var decoder: MessageDecoder?
         do {
-            let decoder = try MessageDecoder(routes: configuration.routes, limits: configuration.ingest)
-            return (configuration, decoder)
+            decoder = try MessageDecoder(routes: configuration.routes, limits: configuration.ingest)
         } catch {
-            let problems = error.errors.map { routeError in
+            problems += error.errors.map { routeError in
                 let index = configuration.routes.firstIndex { $0.id == routeError.routeID } ?? 0
                 return loaded.sourceMap.problem(at: "routes[\(index)].\(routeError.keyPath)", routeError.message)
             }
-            throw ConfigurationError(problems: problems)
         }
+        // The token file's lines are checked here too, so that `--check` catches a short token
+        // before a restart does.
+        if configuration.api.enabled, let tokenFile = configuration.api.tokenFile {
+            do {
+                _ = try APITokens.load(path: tokenFile)
+            } catch {
+                problems.append(loaded.sourceMap.problem(at: "api.token_file", "\(error)"))
+            }
+        }
+        guard problems.isEmpty, let decoder else { throw ConfigurationError(problems: problems) }
+        return (configuration, decoder)
     }
 
     /// Runs the gateway until it is asked to stop.

@@ -7,6 +7,8 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
     public var gateway: GatewayIdentity
     /// Whether `/readyz` would answer 200 now.
     public var ready: Bool
+    /// Why not, one sentence each (the same list `/readyz` gives); empty when ready.
+    public var unreadyReasons: [String]
     public var broker: BrokerLink
     /// `not_configured` until store-and-forward is configured.
     public var uplink: LinkState
@@ -16,16 +18,22 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
     public var store: StoreState
 
     public init(
-        gateway: GatewayIdentity, ready: Bool, broker: BrokerLink, uplink: LinkState, routes: [RouteCounts],
-        ingest: IngestTotals, store: StoreState
+        gateway: GatewayIdentity, ready: Bool, unreadyReasons: [String] = [], broker: BrokerLink, uplink: LinkState,
+        routes: [RouteCounts], ingest: IngestTotals, store: StoreState
     ) {
         self.gateway = gateway
         self.ready = ready
+        self.unreadyReasons = unreadyReasons
         self.broker = broker
         self.uplink = uplink
         self.routes = routes
         self.ingest = ingest
         self.store = store
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case gateway, ready, broker, uplink, routes, ingest, store
+        case unreadyReasons = "unready_reasons"
     }
 
     /// The document as the API sends it: pretty-printed with sorted keys, so that it diffs and

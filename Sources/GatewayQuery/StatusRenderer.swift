@@ -41,19 +41,19 @@ public enum StatusRenderer {
         let i = s.ingest
         let st = s.store
         var lines: [(String, String)] = [
-            ("gateway", "\(s.gateway.id) \(s.gateway.version), up \(duration(s.gateway.uptimeSeconds)) (since \(s.gateway.startedAt))"),
-            ("ready", s.ready ? "yes" : "NO"),
+            ("gateway", "\(s.gateway.id) \(s.gateway.version), up \(HumanFormat.duration(seconds: s.gateway.uptimeSeconds)) (since \(s.gateway.startedAt))"),
+            ("ready", s.ready ? "yes" : "NO — " + s.unreadyReasons.joined(separator: "; ")),
             ("broker", brokerLine),
         ]
         lines += subscriptions.map { ("", $0) }
         lines += [
             ("uplink", uplink),
-            ("ingest", "\(rate(i.messagesPerSecond)) msg/s, \(rate(i.readingsPerSecond)) readings/s over the last minute"),
+            ("ingest", "\(HumanFormat.rate(i.messagesPerSecond)) msg/s, \(HumanFormat.rate(i.readingsPerSecond)) readings/s over the last minute"),
             ("", "\(i.messagesReceived) messages, \(i.readingsStored) readings stored, \(i.duplicatesSkipped) duplicates, "
                 + "\(i.quarantined) quarantined, \(i.commitFailures) commit failures since start"),
             ("store", "\(st.readings) readings (\(st.recentReadings) not merged yet), \(st.series) series, "
                 + "\(st.quarantined) quarantine records"),
-            ("", "\(bytes(st.fileBytes)) + \(bytes(st.walBytes)) WAL at \(st.path)"),
+            ("", "\(HumanFormat.bytes(st.fileBytes)) + \(HumanFormat.bytes(st.walBytes)) WAL at \(st.path)"),
             ("", "oldest reading \(st.oldestReading ?? "—"), newest \(st.newestReading ?? "—")"),
         ]
         var out = lines.map { key, value in
@@ -61,31 +61,5 @@ public enum StatusRenderer {
         }.joined(separator: "\n") + "\n\n"
         out += TableRenderer.render(routeRecords(s), columns: routeColumns)
         return out
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds)
-        let (d, h, m, sec) = (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60)
-        if d > 0 { return "\(d)d \(h)h" }
-        if h > 0 { return "\(h)h \(m)m" }
-        if m > 0 { return "\(m)m \(sec)s" }
-        return "\(sec)s"
-    }
-
-    static func rate(_ value: Double) -> String {
-        let tenths = (value * 10).rounded() / 10
-        return tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)
-    }
-
-    /// 1,536 → "1.5 KiB".
-    public static func bytes(_ count: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(count) B" : "\(rate(value)) \(units[unit])"
     }
 }

@@ -143,6 +143,26 @@ import Testing
         #expect(output.contains("wildcards"), "\(output)")
     }
 
+    @Test func aWeakAPITokenIsRefusedByCheckWithItsLine() throws {
+        let directory = try TemporaryDirectory(prefix: "check-tokens")
+        let tokens = directory.file("api-tokens")
+        try "# operators\nalice short-token\n".write(to: tokens, atomically: true, encoding: .utf8)
+        let (status, output) = try runCheck("""
+            gateway:
+              id: site-01
+            broker:
+              url: mqtt://127.0.0.1:1883
+            api:
+              token_file: \(tokens.path)
+            routes:
+              - { topic: "t/+", utility: water, site: lab, device: "{topic.1}", metrics: [{ name: flow, path: f, unit: m3/h }] }
+            """)
+        #expect(status == 1)
+        #expect(output.contains("gateway.yaml:6:"), "\(output)")
+        #expect(output.contains("api.token_file: \(tokens.path):2: the token of 'alice' must be at least 32 characters"), "\(output)")
+        #expect(!output.contains("short-token"), "tokens are never echoed")
+    }
+
     @Test func aMissingFileIsNamed() throws {
         let directory = try TemporaryDirectory(prefix: "check")
         let process = try ChildProcess(

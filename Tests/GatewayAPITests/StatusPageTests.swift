@@ -150,6 +150,7 @@ import Testing
     @Test func notReadyGatewayIsPlainlyNotReady() {
         var model = StatusPageSample.model()
         model.status.ready = false
+        model.status.unreadyReasons = ["the broker connection is down (connection refused: not authorised)", "<b>x</b>"]
         model.status.broker.state = "disconnected"
         model.status.broker.reason = "connection refused: not authorised"
         let page = StatusPageRenderer.render(model)
@@ -157,7 +158,7 @@ import Testing
         #expect(page.contains("<body class=\"not-ready\">"))
         #expect(page.contains("<div class=\"state bad\" role=\"status\">NOT READY</div>"))
         #expect(page.contains("<div class=\"banner\" role=\"alert\"><strong>Not ready.</strong>"))
-        #expect(page.contains("Broker link is <strong>disconnected</strong>: connection refused: not authorised"))
+        #expect(page.contains("<li>the broker connection is down (connection refused: not authorised)</li><li>&lt;b&gt;x&lt;/b&gt;</li>"))
         #expect(page.contains("Broker <span class=\"badge bad\">disconnected</span>"))
         #expect(page.contains("<dt>Reason</dt><dd class=\"hl-bad\">connection refused: not authorised</dd>"))
     }
@@ -251,7 +252,7 @@ import Testing
     }
 }
 
-@Suite struct StatusPageFormatTests {
+@Suite struct StatusHumanFormatTests {
     @Test func escapesTextAndAttributes() {
         #expect(HTML.escape("a & b < c > d \"e\" 'f'") == "a &amp; b &lt; c &gt; d &quot;e&quot; &#39;f&#39;")
         #expect(HTML.escape("plain text · ünïcode") == "plain text · ünïcode")
@@ -259,34 +260,34 @@ import Testing
     }
 
     @Test func formatsCountsSizesAndValues() {
-        #expect(PageFormat.count(0) == "0")
-        #expect(PageFormat.count(999) == "999")
-        #expect(PageFormat.count(1_000) == "1,000")
-        #expect(PageFormat.count(-1_234_567) == "-1,234,567")
-        #expect(PageFormat.bytes(512) == "512 B")
-        #expect(PageFormat.bytes(12_897_484) == "12.3 MiB")
-        #expect(PageFormat.value(231.44) == "231.4")
-        #expect(PageFormat.value(12.734) == "12.73")
-        #expect(PageFormat.value(3.4212) == "3.421")
-        #expect(PageFormat.value(0.82) == "0.820")
-        #expect(PageFormat.value(0) == "0.000")
-        #expect(PageFormat.value(-0.0004) == "-0.0004")
-        #expect(PageFormat.value(-0.0) == "0.000")
-        #expect(PageFormat.value(12_345.6) == "12346")
-        #expect(PageFormat.rate(0.4213) == "0.42")
-        #expect(PageFormat.rate(1_234.4) == "1,234")
-        #expect(PageFormat.unit("degC") == "°C")
-        #expect(PageFormat.unit("1") == "")
+        #expect(HumanFormat.count(0) == "0")
+        #expect(HumanFormat.count(999) == "999")
+        #expect(HumanFormat.count(1_000) == "1,000")
+        #expect(HumanFormat.count(-1_234_567) == "-1,234,567")
+        #expect(HumanFormat.bytes(512) == "512 B")
+        #expect(HumanFormat.bytes(12_897_484) == "12.3 MiB")
+        #expect(HumanFormat.value(231.44) == "231.4")
+        #expect(HumanFormat.value(12.734) == "12.73")
+        #expect(HumanFormat.value(3.4212) == "3.421")
+        #expect(HumanFormat.value(0.82) == "0.820")
+        #expect(HumanFormat.value(0) == "0.000")
+        #expect(HumanFormat.value(-0.0004) == "-0.0004")
+        #expect(HumanFormat.value(-0.0) == "0.000")
+        #expect(HumanFormat.value(12_345.6) == "12346")
+        #expect(HumanFormat.rate(0.4213) == "0.42")
+        #expect(HumanFormat.rate(1_234.4) == "1,234")
+        #expect(HumanFormat.unit("degC") == "°C")
+        #expect(HumanFormat.unit("1") == "")
     }
 
     @Test func formatsDurationsAndTimes() {
-        #expect(PageFormat.duration(seconds: 42.9) == "42 s")
-        #expect(PageFormat.duration(seconds: 725) == "12 min 5 s")
-        #expect(PageFormat.duration(seconds: 275_000) == "3 d 4 h")
-        #expect(PageFormat.age(of: 0, now: 4 * 60_000 + 59_000) == "4 min ago")
-        #expect(PageFormat.age(of: 5_000, now: 0) == "in 5 s")
-        #expect(PageFormat.utc(1_795_766_400_000) == "2026-11-27 08:00:00 UTC")
-        #expect(PageFormat.shortUTC(1_795_766_400_000 - 1_000, now: 1_795_766_400_000) == "07:59:59")
-        #expect(PageFormat.shortUTC(1_795_766_400_000 - 9 * 3_600_000, now: 1_795_766_400_000) == "11-26 23:00:00")
+        #expect(HumanFormat.duration(seconds: 42.9) == "42 s")
+        #expect(HumanFormat.duration(seconds: 725) == "12 min 5 s")
+        #expect(HumanFormat.duration(seconds: 275_000) == "3 d 4 h")
+        #expect(HumanFormat.age(of: 0, now: 4 * 60_000 + 59_000) == "4 min ago")
+        #expect(HumanFormat.age(of: 5_000, now: 0) == "in 5 s")
+        #expect(HumanFormat.utc(1_795_766_400_000) == "2026-11-27 08:00:00 UTC")
+        #expect(HumanFormat.shortUTC(1_795_766_400_000 - 1_000, now: 1_795_766_400_000) == "07:59:59")
+        #expect(HumanFormat.shortUTC(1_795_766_400_000 - 9 * 3_600_000, now: 1_795_766_400_000) == "11-26 23:00:00")
     }
 }

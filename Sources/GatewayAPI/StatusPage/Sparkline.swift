@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayQuery
 import GatewayStore
 
 /// An inline SVG sparkline of one series over the page's common time window, so that every line on
@@ -90,15 +91,15 @@ enum Sparkline {
     }
 
     private static func title(_ trend: SeriesTrend, window: ClosedRange<EpochMillis>, values: [Double]) -> String {
-        let unit = PageFormat.unit(trend.unit)
+        let unit = HumanFormat.unit(trend.unit)
         func withUnit(_ value: Double) -> String {
-            unit.isEmpty ? PageFormat.value(value) : "\(PageFormat.value(value)) \(unit)"
+            unit.isEmpty ? HumanFormat.value(value) : "\(HumanFormat.value(value)) \(unit)"
         }
         let hours = Double(window.upperBound - window.lowerBound) / 3_600_000
-        let span = hours == hours.rounded() ? "\(Int(hours)) h" : PageFormat.duration(seconds: hours * 3600)
+        let span = hours == hours.rounded() ? "\(Int(hours)) h" : HumanFormat.duration(seconds: hours * 3600)
         guard let low = values.min(), let high = values.max() else { return "\(trend.metric): no readings" }
         return "\(trend.metric), last \(span): min \(withUnit(low)) · max \(withUnit(high))"
-            + " · latest \(withUnit(trend.latest.value)) at \(PageFormat.utc(trend.latest.timestamp))"
+            + " · latest \(withUnit(trend.latest.value)) at \(HumanFormat.utc(trend.latest.timestamp))"
     }
 
     /// Maps time and value into the `viewBox`.

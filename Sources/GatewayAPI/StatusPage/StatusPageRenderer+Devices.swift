@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayQuery
 import GatewayStore
 
 /// The status page's device cards: one per device (utility · site · device), one row per metric
@@ -46,8 +47,8 @@ extension StatusPageRenderer {
             html += " · <a href=\"/\">show all devices</a></p>\n"
         }
         if model.devicesShown < model.devicesTotal {
-            html += "<p class=\"note\">Showing \(PageFormat.count(model.devicesShown)) of "
-            html += "\(PageFormat.count(model.devicesTotal)) devices; narrow the list with a filter such as "
+            html += "<p class=\"note\">Showing \(HumanFormat.count(model.devicesShown)) of "
+            html += "\(HumanFormat.count(model.devicesTotal)) devices; narrow the list with a filter such as "
             html += "<a href=\"/?utility=water\"><code>/?utility=water</code></a>.</p>\n"
         }
         guard !groups.isEmpty else {
@@ -75,10 +76,10 @@ extension StatusPageRenderer {
         html += "<span class=\"sep\">·</span><span>\(HTML.escape(group.site))</span>"
         html += "<span class=\"sep\">·</span><span>\(HTML.escape(group.device))</span></h3>\n"
         for trend in group.trends {
-            let unit = PageFormat.unit(trend.unit)
+            let unit = HumanFormat.unit(trend.unit)
             html += "<div class=\"metric\"><div class=\"name\">\(HTML.escape(trend.metric))"
-            html += "<span class=\"age\">\(PageFormat.age(of: trend.latest.timestamp, now: now))</span></div>"
-            html += "<div class=\"value\">\(PageFormat.value(trend.latest.value))"
+            html += "<span class=\"age\">\(HumanFormat.age(of: trend.latest.timestamp, now: now))</span></div>"
+            html += "<div class=\"value\">\(HumanFormat.value(trend.latest.value))"
             if !unit.isEmpty { html += " <span class=\"unit\">\(HTML.escape(unit))</span>" }
             html += "</div><div class=\"chart\">\(Sparkline.svg(trend, window: window))</div></div>\n"
         }

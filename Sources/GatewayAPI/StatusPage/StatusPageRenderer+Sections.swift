@@ -15,7 +15,7 @@ extension StatusPageRenderer {
             html += "<dt>Reason</dt><dd\(highlight)>\(HTML.escape(reason))</dd>"
         }
         html += "<dt>Reconnects</dt><dd\(broker.reconnects > 0 ? " class=\"hl-warn\"" : "")>"
-        html += "\(PageFormat.count(broker.reconnects))</dd>"
+        html += "\(HumanFormat.count(broker.reconnects))</dd>"
         html += "<dt>Subscriptions</dt><dd>\(subscriptions(broker.subscriptions))</dd></dl></div>\n"
 
         let uplink = status.uplink
@@ -50,16 +50,16 @@ extension StatusPageRenderer {
 
     static func ingest(_ ingest: GatewayStatus.IngestTotals) -> String {
         var html = "<section class=\"card\" id=\"ingest\"><h2>Ingest</h2>\n<div class=\"stats\">"
-        html += stat(PageFormat.rate(ingest.messagesPerSecond), "messages/s, last minute")
-        html += stat(PageFormat.rate(ingest.readingsPerSecond), "readings/s, last minute")
+        html += stat(HumanFormat.rate(ingest.messagesPerSecond), "messages/s, last minute")
+        html += stat(HumanFormat.rate(ingest.readingsPerSecond), "readings/s, last minute")
         html += "</div>\n<dl class=\"kv\">"
-        html += "<dt>Messages received</dt><dd class=\"num\">\(PageFormat.count(ingest.messagesReceived))</dd>"
-        html += "<dt>Readings stored</dt><dd class=\"num\">\(PageFormat.count(ingest.readingsStored))</dd>"
-        html += "<dt>Duplicates skipped</dt><dd class=\"num\">\(PageFormat.count(ingest.duplicatesSkipped))</dd>"
+        html += "<dt>Messages received</dt><dd class=\"num\">\(HumanFormat.count(ingest.messagesReceived))</dd>"
+        html += "<dt>Readings stored</dt><dd class=\"num\">\(HumanFormat.count(ingest.readingsStored))</dd>"
+        html += "<dt>Duplicates skipped</dt><dd class=\"num\">\(HumanFormat.count(ingest.duplicatesSkipped))</dd>"
         html += "<dt>Quarantined</dt><dd class=\"num\(ingest.quarantined > 0 ? " hl-warn" : "")\">"
-        html += "\(PageFormat.count(ingest.quarantined))</dd>"
+        html += "\(HumanFormat.count(ingest.quarantined))</dd>"
         html += "<dt>Commit failures</dt><dd class=\"num\(ingest.commitFailures > 0 ? " hl-bad" : "")\">"
-        html += "\(PageFormat.count(ingest.commitFailures))</dd>"
+        html += "\(HumanFormat.count(ingest.commitFailures))</dd>"
         return html + "</dl>\n<p class=\"note\">Totals since start.</p></section>\n"
     }
 
@@ -73,16 +73,16 @@ extension StatusPageRenderer {
             html += empty("No readings yet.", "They appear here once the first message is decoded.")
             html += "<dl class=\"kv\">"
         } else {
-            html += "<div class=\"stats\">\(stat(PageFormat.count(store.readings), "readings stored"))</div>\n"
+            html += "<div class=\"stats\">\(stat(HumanFormat.count(store.readings), "readings stored"))</div>\n"
             html += "<dl class=\"kv\">"
-            html += "<dt>Recent tier</dt><dd class=\"num\">\(PageFormat.count(store.recentReadings))</dd>"
-            html += "<dt>Series</dt><dd class=\"num\">\(PageFormat.count(store.series))</dd>"
+            html += "<dt>Recent tier</dt><dd class=\"num\">\(HumanFormat.count(store.recentReadings))</dd>"
+            html += "<dt>Series</dt><dd class=\"num\">\(HumanFormat.count(store.series))</dd>"
             html += "<dt>Oldest reading</dt><dd>\(instant(store.oldestReading, now: now))</dd>"
             html += "<dt>Newest reading</dt><dd>\(instant(store.newestReading, now: now))</dd>"
         }
-        html += "<dt>Quarantined</dt><dd class=\"num\">\(PageFormat.count(store.quarantined))</dd>"
-        html += "<dt>Size</dt><dd>\(PageFormat.bytes(store.fileBytes)) "
-        html += "<span class=\"muted\">+ WAL \(PageFormat.bytes(store.walBytes))</span></dd>"
+        html += "<dt>Quarantined</dt><dd class=\"num\">\(HumanFormat.count(store.quarantined))</dd>"
+        html += "<dt>Size</dt><dd>\(HumanFormat.bytes(store.fileBytes)) "
+        html += "<span class=\"muted\">+ WAL \(HumanFormat.bytes(store.walBytes))</span></dd>"
         html += "<dt>File</dt><dd><code>\(HTML.escape(store.path))</code></dd>"
         return html + "</dl>\n</section>\n"
     }
@@ -99,11 +99,11 @@ extension StatusPageRenderer {
             let name =
                 route.route == "-"
                 ? "<span class=\"muted\">(no route matched)</span>" : "<code>\(HTML.escape(route.route))</code>"
-            html += "<tr><td>\(name)</td><td class=\"num\">\(PageFormat.count(route.received))</td>"
-            html += "<td class=\"num\">\(PageFormat.count(route.decoded))</td>"
+            html += "<tr><td>\(name)</td><td class=\"num\">\(HumanFormat.count(route.received))</td>"
+            html += "<td class=\"num\">\(HumanFormat.count(route.decoded))</td>"
             html += "<td class=\"num\(route.quarantined > 0 ? " hl-warn" : "")\">"
-            html += "\(PageFormat.count(route.quarantined))</td>"
-            html += "<td class=\"num\">\(PageFormat.count(route.readings))</td></tr>\n"
+            html += "\(HumanFormat.count(route.quarantined))</td>"
+            html += "<td class=\"num\">\(HumanFormat.count(route.readings))</td></tr>\n"
         }
         return html + "</tbody></table></div>\n<p class=\"note\">Counts since start.</p></section>\n"
     }
@@ -111,7 +111,7 @@ extension StatusPageRenderer {
     static func quarantine(_ records: [StoredQuarantineRecord], storedTotal: Int, now: EpochMillis) -> String {
         var html = "<section class=\"card\" id=\"quarantine\"><h2>Recent quarantine"
         if !records.isEmpty {
-            html += " <span class=\"count\">· newest \(records.count) of \(PageFormat.count(storedTotal)) kept</span>"
+            html += " <span class=\"count\">· newest \(records.count) of \(HumanFormat.count(storedTotal)) kept</span>"
         }
         html += "</h2>\n"
         guard !records.isEmpty else {
@@ -123,11 +123,11 @@ extension StatusPageRenderer {
             let record = stored.record
             let route = record.route.map { "<code>\(HTML.escape($0))</code>" } ?? "<span class=\"muted\">none</span>"
             html += "<tr><td class=\"num\"><time datetime=\"\(RFC3339.format(record.receivedAt))\">"
-            html += "\(PageFormat.shortUTC(record.receivedAt, now: now))</time></td>"
+            html += "\(HumanFormat.shortUTC(record.receivedAt, now: now))</time></td>"
             html += "<td class=\"topic\"><code>\(HTML.escape(record.topic))</code></td><td>\(route)</td>"
             html += "<td>\(badge(record.reason.rawValue, .warn))</td>"
             html += "<td class=\"msg\">\(HTML.escape(record.message))"
-            html += " <span class=\"muted\">(\(PageFormat.bytes(Int64(record.payloadSize))) payload)</span></td></tr>\n"
+            html += " <span class=\"muted\">(\(HumanFormat.bytes(Int64(record.payloadSize))) payload)</span></td></tr>\n"
         }
         return html + "</tbody></table></div>\n</section>\n"
     }

@@ -57,42 +57,28 @@ public enum StatusPageRenderer {
             <header class="top"><div class="top-inner">
             <div class="ident"><h1>\(HTML.escape(gateway.id))</h1>\
             <div class="meta">utility-gateway \(HTML.escape(gateway.version)) · \
-            up \(PageFormat.duration(seconds: gateway.uptimeSeconds)) · \
+            up \(HumanFormat.duration(seconds: gateway.uptimeSeconds)) · \
             started \(instant(gateway.startedAt, now: nil))</div></div>
             <div class="state \(ready ? "ok" : "bad")" role="status">\(ready ? "READY" : "NOT READY")</div>
-            <div class="top-side"><div class="muted">Generated \(PageFormat.utc(model.generatedAt))</div>
+            <div class="top-side"><div class="muted">Generated \(HumanFormat.utc(model.generatedAt))</div>
             <nav><a href="/api/v1/status">JSON status</a><a href="/metrics">Metrics</a></nav></div>
             </div></header>
 
             """
     }
 
-    /// Says plainly that the gateway is not ready, with the likely causes the page can see.
+    /// Says plainly that the gateway is not ready, with the reasons `/readyz` gives.
     private static func notReadyBanner(_ status: GatewayStatus) -> String {
-        var causes: [String] = []
-        if status.broker.state != "connected" {
-            var cause = "Broker link is <strong>\(HTML.escape(label(status.broker.state)))</strong>"
-            if let reason = status.broker.reason { cause += ": \(HTML.escape(reason))" }
-            causes.append(cause)
-        }
-        let unacknowledged = status.broker.subscriptions.filter { $0.state != "acknowledged" }
-        if !unacknowledged.isEmpty {
-            let filters = unacknowledged.map { "<code>\(HTML.escape($0.filter))</code> (\(HTML.escape($0.state)))" }
-            causes.append("Subscriptions not acknowledged: \(filters.joined(separator: ", "))")
-        }
-        if status.ingest.commitFailures > 0 {
-            causes.append("\(PageFormat.count(status.ingest.commitFailures)) store commit failures since start")
-        }
         var banner = "<div class=\"banner\" role=\"alert\"><strong>Not ready.</strong> "
         banner += "<code>/readyz</code> answers 503: the gateway cannot serve its purpose right now."
-        if !causes.isEmpty {
-            banner += "<ul>" + causes.map { "<li>\($0)</li>" }.joined() + "</ul>"
+        if !status.unreadyReasons.isEmpty {
+            banner += "<ul>" + status.unreadyReasons.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
         }
         return banner + "</div>\n"
     }
 
     private static func footer(_ model: StatusPageModel) -> String {
-        var text = "Generated \(PageFormat.utc(model.generatedAt))"
+        var text = "Generated \(HumanFormat.utc(model.generatedAt))"
         if model.refreshSeconds > 0 { text += " · refreshes every \(model.refreshSeconds) s" }
         text += " · <a href=\"/api/v1/status\">/api/v1/status</a> · <a href=\"/metrics\">/metrics</a>"
         return "<footer>\(text)</footer>\n"
@@ -139,8 +125,8 @@ extension StatusPageRenderer {
     static func instant(_ text: String?, now: EpochMillis?) -> String {
         guard let text else { return "<span class=\"muted\">never</span>" }
         guard let millis = RFC3339.parse(text) else { return HTML.escape(text) }
-        var html = "<time datetime=\"\(HTML.escape(text))\">\(PageFormat.utc(millis))</time>"
-        if let now { html += " <span class=\"muted\">(\(PageFormat.age(of: millis, now: now)))</span>" }
+        var html = "<time datetime=\"\(HTML.escape(text))\">\(HumanFormat.utc(millis))</time>"
+        if let now { html += " <span class=\"muted\">(\(HumanFormat.age(of: millis, now: now)))</span>" }
         return html
     }
 
