@@ -75,7 +75,9 @@ public enum GatewayDaemon {
             .microseconds(2_500_000), .seconds(5), .seconds(10),
         ]
         let subscriptions = configuration.routes.map { MQTTSubscription(filter: $0.topic, qos: $0.qos) }
-        let counters = IngestCounters(routeIDs: configuration.routes.map(\.id), metricsFactory: metricsFactory)
+        let startedAt = SystemWallClock().now()
+        let counters = IngestCounters(
+            routeIDs: configuration.routes.map(\.id), metricsFactory: metricsFactory, startedAt: startedAt)
         let link = BrokerLinkTracker(filters: subscriptions.map(\.filter), metricsFactory: metricsFactory)
         let pipeline = IngestPipeline(
             decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
@@ -93,7 +95,7 @@ public enum GatewayDaemon {
             // Opened after the writer, so it reads the live WAL (see StoreReader).
             let reader = try StoreReader(path: configuration.gateway.databasePath)
             let api = GatewayAPIEnvironment(
-                gatewayID: configuration.gateway.id, brokerURL: "\(broker.url)", startedAt: SystemWallClock().now(),
+                gatewayID: configuration.gateway.id, brokerURL: "\(broker.url)", startedAt: startedAt,
                 counters: counters, link: link, reader: reader, registry: registry)
             api.storeReady.store(true, ordering: .relaxed)
             environment = api

@@ -23,7 +23,7 @@ public final class IngestCounters: Sendable {
     private let byRoute = Mutex<[String: RouteTally]>([:])
     /// Quarantined parts by route and reason code (`"-"` when no route matched).
     private let quarantinedBy = Mutex<[QuarantineKey: Int]>([:])
-    private let rates = Mutex(RateWindow())
+    private let rates: Mutex<RateWindow>
     private let metrics: IngestMetrics
 
     /// A (route, reason) pair of the quarantine counts.
@@ -55,8 +55,13 @@ public final class IngestCounters: Sendable {
     ///   - routeIDs: the configured routes, in order; they are listed (with zeros) from the start.
     ///   - metricsFactory: where the swift-metrics handles come from (the daemon passes its
     ///     Prometheus factory; tests pass their own registry's, or nothing).
-    public init(routeIDs: [String] = [], metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance) {
+    ///   - startedAt: when counting starts (rates over the first minute are over the time since).
+    public init(
+        routeIDs: [String] = [], metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
+        startedAt: EpochMillis = SystemWallClock().now()
+    ) {
         routeOrder = routeIDs
+        rates = Mutex(RateWindow(startedAt: startedAt))
         metrics = IngestMetrics(factory: metricsFactory)
         byRoute.withLock { tallies in
             for id in routeIDs { tallies[id] = RouteTally() }

@@ -176,3 +176,19 @@ enum Exposition {
         }
     }
 }
+
+/// Rates are per second over the last minute — or over the seconds since start, in the first one.
+@Suite struct RateTests {
+    @Test func ratesCoverTheLastMinuteOrTheTimeSinceStart() {
+        let start: EpochMillis = 1_000_000
+        let counters = IngestCounters(startedAt: start)
+        let outcome = MessageOutcome(route: "-", readings: 1, quarantined: 0, receivedAt: start)
+        counters.recordCommitted(
+            Array(repeating: outcome, count: 20), stored: 20, duplicates: 0, quarantined: 0, committedAt: start + 1_500)
+        #expect(counters.rates(now: start + 10_000).messagesPerSecond == 2, "20 messages in the first 10 s")
+        #expect(counters.rates(now: start + 120_000).messagesPerSecond == 0, "older than a minute")
+        counters.recordCommitted(
+            Array(repeating: outcome, count: 60), stored: 60, duplicates: 0, quarantined: 0, committedAt: start + 300_000)
+        #expect(counters.rates(now: start + 301_000) == (1, 1))
+    }
+}

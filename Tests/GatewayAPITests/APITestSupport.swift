@@ -58,7 +58,7 @@ final class APIFixture: Sendable {
         _ = try store.commit(IngestBatch(readings: readings, quarantined: records))
         reader = try StoreReader(path: directory.file("gateway.sqlite").path)
         let factory = PrometheusMetricsFactory(registry: registry)
-        counters = IngestCounters(routeIDs: ["water", "power"], metricsFactory: factory)
+        counters = IngestCounters(routeIDs: ["water", "power"], metricsFactory: factory, startedAt: testNow - 90_000)
         link = BrokerLinkTracker(filters: ["w/+/+", "p/#"], clock: FixedClock(millis: testNow), metricsFactory: factory)
         environment = GatewayAPIEnvironment(
             gatewayID: "site-test", brokerURL: "mqtt://127.0.0.1:1883", startedAt: testNow - 90_000,
