@@ -264,3 +264,19 @@ private struct StoredRow: FetchableRecord {
         topicID = row[6]
     }
 }
+
+extension StoreReader {
+    /// The distinct values of one identity column (`site`, `device` or `metric`) over every
+    /// series the store knows, sorted — for "no device 'x'; did you mean …" hints. Reads the small
+    /// `series` table only.
+    public func knownNames(_ column: IdentityColumn) throws -> [String] {
+        try query("query.names") { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT \(column.rawValue) FROM series ORDER BY 1")
+        }
+    }
+
+    /// An identity column of the `series` table.
+    public enum IdentityColumn: String, Sendable, CaseIterable {
+        case site, device, metric
+    }
+}

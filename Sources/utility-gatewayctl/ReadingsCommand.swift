@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GatewayCore
 import GatewayQuery
 import GatewayStore
@@ -35,6 +36,18 @@ struct ReadingsCommand: ParsableCommand {
         let readings: [Reading]
         do { readings = try reader.readings(filter) } catch { throw CtlFailure("\(error)") }
         print(output.format.render(readings.map(Record.init(reading:)), columns: Self.columns), terminator: "")
+        if readings.isEmpty { explainEmptyResult(reader) }
+    }
+
+    /// An empty answer because of a typo looks like an empty feed: say on stderr which filter
+    /// names something the store has never seen, with the closest name it has.
+    private func explainEmptyResult(_ reader: StoreReader) {
+        for (column, value) in [(StoreReader.IdentityColumn.site, site), (.device, device), (.metric, metric)] {
+            guard let value, let known = try? reader.knownNames(column), !known.contains(value) else { continue }
+            var hint = "note: no \(column.rawValue) '\(value)' in the store"
+            if let close = Suggestion.closest(to: value, among: known) { hint += "; did you mean '\(close)'?" }
+            FileHandle.standardError.write(Data((hint + "\n").utf8))
+        }
     }
 }
 

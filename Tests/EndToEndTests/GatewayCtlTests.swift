@@ -33,6 +33,11 @@ import Testing
         #expect(rows[0]["value"] as? Int == 99, "newest first")
         #expect(rows[0]["ts"] as? String == RFC3339.format(feed.base + 99))
 
+        let typo = try ctl(["readings", "--config", harness.configPath, "--device", "dev-1x"])
+        #expect(typo.status == 0)
+        #expect(typo.stdout.contains("(no rows)"))
+        #expect(typo.stderr.contains("note: no device 'dev-1x' in the store; did you mean 'dev-1'?"), "\(typo.stderr)")
+
         let csv = try ctl(["readings", "--config", harness.configPath, "--limit", "2", "--format", "csv"])
         #expect(csv.stdout.hasPrefix("seq,utility,site,device,metric,value,unit,ts,received_at\r\n"))
         #expect(csv.stdout.split(separator: "\r\n").count == 3)
