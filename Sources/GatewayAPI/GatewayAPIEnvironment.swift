@@ -60,10 +60,22 @@ public final class GatewayAPIEnvironment: Sendable {
         return reasons
     }
 
-    /// The status document, from the live counters and one snapshot of the store's counts.
+    /// The store's counts, read at most once a second: counting the hot tier scans it (1–7 ms
+    /// under ingest), and a dashboard polling status from many browsers must not multiply that.
+    private let cachedCounts = Mutex<(at: ContinuousClock.Instant, counts: StoreCounts)?>(nil)
+
+    func storeCounts() throws -> StoreCounts {
+        let now = ContinuousClock.now
+        if let cached = cachedCounts.withLock({ $0 }), now - cached.at < .seconds(1) { return cached.counts }
+        let counts = try reader.counts()
+        cachedCounts.withLock { $0 = (now, counts) }
+        return counts
+    }
+
+    /// The status document, from the live counters and the store's counts (at most a second old).
     public func status() throws -> GatewayStatus {
         let now = clock.now()
-        let counts = try reader.counts()
+        let counts = try storeCounts()
         let broker = link.snapshot
         let rates = counters.rates(now: now)
         let unready = unreadyReasons

@@ -19,7 +19,7 @@ enum ListingResponse {
             body = OutputFormat.csv.render(records, columns: columns)
         } else {
             headers[.contentType] = "application/json; charset=utf-8"
-            let items = JSONRenderer.render(records).dropLast()  // the renderer ends with a newline
+            let items = JSONRenderer.render(records, newline: false)
             body = "{\"items\": \(items), \"next_cursor\": \(nextCursor.map(JSONRenderer.quote) ?? "null")}\n"
         }
         if let nextCursor {

@@ -23,8 +23,7 @@ enum OperatorEndpoints {
 
     /// Prometheus text exposition (format 0.0.4).
     static func metrics(_ request: Request, _ environment: GatewayAPIEnvironment) async throws -> Response {
-        let reader = environment.reader
-        if let counts = try? await NIOThreadPool.singleton.runIfActive({ try reader.counts() }) {
+        if let counts = try? await NIOThreadPool.singleton.runIfActive({ try environment.storeCounts() }) {
             environment.sampler.refresh(from: counts)
         }
         let text = environment.registry.emitToBuffer()

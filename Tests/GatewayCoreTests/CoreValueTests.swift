@@ -118,3 +118,25 @@ import Testing
         #expect(RFC3339.parseCommonShape("2024-02-29T12:00:00Z") != nil)
     }
 }
+
+/// The hand-written RFC 3339 formatter agrees with `String(format:)` over gmtime, everywhere.
+@Suite struct RFC3339FormatAgreementTests {
+    static func reference(_ millis: EpochMillis) -> String {
+        var seconds = time_t(millis.floorDiv(1000))
+        let ms = Int(millis - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
+    }
+
+    @Test func agreesOnEdgesAndRandomInstants() {
+        var generator = SeededGenerator(seed: 7)
+        var instants: [EpochMillis] = [0, -1, 1, 999, 1_000, 86_399_999, 1_795_766_400_123, 253_402_300_799_999, -62_135_596_800_000]
+        for _ in 0..<5_000 { instants.append(EpochMillis.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator)) }
+        for millis in instants {
+            #expect(RFC3339.format(millis) == Self.reference(millis), "\(millis)")
+        }
+    }
+}
