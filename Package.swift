@@ -81,6 +81,9 @@ let package = Package(
 
         .target(name: "GatewayQuery", dependencies: ["GatewayCore"], swiftSettings: strict),
 
+        // MARK: evaluate → alert/ticket: the rule engine, pure (injected clocks, no I/O)
+        .target(name: "GatewayRules", dependencies: ["GatewayCore"], swiftSettings: strict),
+
         // MARK: operator surface: HTTP API, /metrics, health, the status page
         .target(
             name: "GatewayAPI",
@@ -204,6 +207,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GatewayQueryTests", dependencies: ["GatewayQuery"], swiftSettings: strict),
+        .testTarget(name: "GatewayRulesTests", dependencies: ["GatewayRules", "GatewayCore"], swiftSettings: strict),
         .testTarget(
             name: "GatewayAPITests",
             dependencies: [

@@ -6,14 +6,18 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var storage: StorageSettings
     public var ingest: IngestSettings
     public var api: APISettings
+    /// Devices, rules, the working-day calendar and noise controls.
+    public var rules: RulesConfiguration
     /// First match wins.
     public var routes: [RouteConfiguration]
 
     public init(
         gateway: GatewaySettings, broker: BrokerSettings, storage: StorageSettings = .init(),
-        ingest: IngestSettings = .init(), api: APISettings = .init(), routes: [RouteConfiguration]
+        ingest: IngestSettings = .init(), api: APISettings = .init(), rules: RulesConfiguration = .init(),
+        routes: [RouteConfiguration]
     ) {
         self.api = api
+        self.rules = rules
         self.gateway = gateway
         self.broker = broker
         self.storage = storage
