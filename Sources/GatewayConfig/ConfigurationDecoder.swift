@@ -2,9 +2,10 @@ import GatewayCore
 import Yams
 
 /// The top level of the file: which sections exist and the order they are decoded in (the broker
-/// needs the gateway id for its default client id; routes need the protocol version).
+/// needs the gateway id for its default client id; routes need the protocol version). The rule engine's
+/// sections (`devices`, `rules`, `calendar`, `alerting`) are optional and independent of the others.
 enum ConfigurationDecoder {
-    static let keys = ["version", "gateway", "broker", "storage", "ingest", "api", "routes"]
+    static let keys = ["version", "gateway", "broker", "storage", "ingest", "api", "routes", "devices", "rules", "calendar", "alerting"]
     static let schemaVersion = 1
 
     static func decode(_ root: Node?, context: DecodingContext) -> GatewayConfiguration? {
@@ -35,9 +36,16 @@ enum ConfigurationDecoder {
         let api = sections.optional("api").map(APISection.decode) ?? APISettings()
         let routes = sections.required("routes", "a list of routes (topic filter → readings)")
             .flatMap { RouteSection.decodeAll($0, protocolVersion: broker?.protocolVersion) }
+        let rules = RulesConfiguration(
+            devices: sections.optional("devices").map(DevicesSection.decode) ?? DeviceRegistry(),
+            rules: sections.optional("rules").map(RulesSection.decode) ?? [],
+            calendar: sections.optional("calendar").map(CalendarSection.decode) ?? WorkCalendar(),
+            alerting: sections.optional("alerting").map(AlertingSection.decode) ?? AlertingSettings()
+        )
         guard let gateway, let brokerSettings = broker?.settings, let routes else { return nil }
         return GatewayConfiguration(
-            gateway: gateway, broker: brokerSettings, storage: storage, ingest: ingest, api: api, routes: routes
+            gateway: gateway, broker: brokerSettings, storage: storage, ingest: ingest, api: api, rules: rules,
+            routes: routes
         )
     }
 }

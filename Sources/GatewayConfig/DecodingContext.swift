@@ -47,6 +47,22 @@ final class DecodingContext {
         ))
     }
 
+    /// Takes in the problems of another file this load reads (a rules file named by `include`), which
+    /// were located in that file by its own context.
+    func record(_ problems: [ConfigurationProblem]) {
+        self.problems.append(contentsOf: problems)
+    }
+
+    /// How many problems are recorded so far (to annotate the ones a step adds).
+    var problemCount: Int { problems.count }
+
+    /// Starts the message of every problem recorded since `start` with `prefix` (such as
+    /// "rule 'water.pressure.low': "), so that a problem inside a rule names the rule.
+    func prefixProblems(from start: Int, with prefix: String) {
+        guard start < problems.count else { return }
+        for index in start..<problems.count { problems[index].message = prefix + problems[index].message }
+    }
+
     /// An absolute path for a path written in the file.
     func resolvePath(_ path: String) -> String {
         ConfigPaths.resolve(path, against: baseDirectory)

@@ -7,12 +7,15 @@ import GRDB
 /// described at the top of `ReadingStore.swift`.
 enum StoreMigrations {
     /// The names of every migration this release knows, in order.
-    static let known = ["v1"]
+    static let known = ["v1", "v2"]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
         }
         return migrator
     }
@@ -114,5 +117,81 @@ enum StoreMigrations {
             kind    TEXT NOT NULL,
             message TEXT NOT NULL
         );
+        """
+
+    /// v2: the rule engine's output and state (issue 5). Histories are append-only: triggers
+    /// refuse UPDATE and DELETE, so a bug cannot rewrite what operators did. The current tables are
+    /// derived from the histories (each event carries its entity's full state as JSON in `body`).
+    static let v2 = """
+        CREATE TABLE alert_history (
+            seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id TEXT NOT NULL,
+            ts       INTEGER NOT NULL,
+            kind     TEXT NOT NULL,
+            state    TEXT NOT NULL,
+            actor    TEXT,
+            note     TEXT,
+            body     TEXT NOT NULL
+        );
+        CREATE INDEX alert_history_alert ON alert_history(alert_id, seq);
+        CREATE TRIGGER alert_history_no_update BEFORE UPDATE ON alert_history
+            BEGIN SELECT RAISE(ABORT, 'the alert history is append-only'); END;
+        CREATE TRIGGER alert_history_no_delete BEFORE DELETE ON alert_history
+            BEGIN SELECT RAISE(ABORT, 'the alert history is append-only'); END;
+
+        -- Every alert episode that was announced, with its current state (the last event of its
+        -- history); cleared ones stay, as the archive the listings filter by state and time.
+        CREATE TABLE alerts (
+            id       TEXT PRIMARY KEY NOT NULL,
+            rule_id  TEXT NOT NULL,
+            utility  TEXT,
+            site     TEXT NOT NULL,
+            device   TEXT NOT NULL,
+            metric   TEXT NOT NULL,
+            state    TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            since    INTEGER NOT NULL,
+            updated  INTEGER NOT NULL,
+            body     TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX alerts_state ON alerts(state, since);
+        CREATE INDEX alerts_since ON alerts(since);
+
+        CREATE TABLE ticket_history (
+            seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket_id TEXT NOT NULL,
+            ts        INTEGER NOT NULL,
+            kind      TEXT NOT NULL,
+            actor     TEXT,
+            note      TEXT,
+            body      TEXT NOT NULL
+        );
+        CREATE INDEX ticket_history_ticket ON ticket_history(ticket_id, seq);
+        CREATE TRIGGER ticket_history_no_update BEFORE UPDATE ON ticket_history
+            BEGIN SELECT RAISE(ABORT, 'the ticket history is append-only'); END;
+        CREATE TRIGGER ticket_history_no_delete BEFORE DELETE ON ticket_history
+            BEGIN SELECT RAISE(ABORT, 'the ticket history is append-only'); END;
+
+        -- Every ticket with its current state (closed ones stay: the service archive).
+        CREATE TABLE tickets (
+            id       TEXT PRIMARY KEY NOT NULL,
+            rule_id  TEXT NOT NULL,
+            utility  TEXT,
+            site     TEXT NOT NULL,
+            device   TEXT NOT NULL,
+            state    TEXT NOT NULL,
+            step     TEXT,
+            deadline INTEGER,
+            opened   INTEGER NOT NULL,
+            updated  INTEGER NOT NULL,
+            body     TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX tickets_state ON tickets(state, opened);
+
+        -- The engine's snapshot (JSON) and how far it has evaluated (the last reading seq).
+        CREATE TABLE rule_state (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value BLOB NOT NULL
+        ) WITHOUT ROWID;
         """
 }

@@ -93,3 +93,20 @@ final class Scratch {
 
     func path(_ name: String) -> String { directory + "/" + name }
 }
+
+/// A valid configuration (three lines: gateway, broker, one route) followed by `sections`, which
+/// therefore start on line 4.
+func minimalConfig(_ sections: String) -> String {
+    """
+    gateway: { id: site-01 }
+    broker: { url: mqtt://localhost }
+    routes: [{ topic: "a/+", utility: water, site: s, device: "{topic.1}", metrics: [{ name: flow, path: f, unit: L/s }] }]
+    \(sections)
+    """
+}
+
+/// The repository's root folder (for the shipped configuration), found from this file's path.
+func repositoryRoot(filePath: String = #filePath) -> URL {
+    URL(fileURLWithPath: filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
