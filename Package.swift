@@ -83,6 +83,15 @@ let package = Package(
 
         // MARK: evaluate → alert/ticket: the rule engine, pure (injected clocks, no I/O)
         .target(name: "GatewayRules", dependencies: ["GatewayCore"], swiftSettings: strict),
+        .target(
+            name: "GatewayAlerting",
+            dependencies: [
+                "GatewayCore", "GatewayRules", "GatewayStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
 
         // MARK: operator surface: HTTP API, /metrics, health, the status page
         .target(
@@ -107,7 +116,7 @@ let package = Package(
             name: "GatewayDaemon",
             dependencies: [
                 "GatewayCore", "GatewayConfig", "GatewayMQTT", "GatewayAdapters", "GatewayStore", "GatewayIngest",
-                "GatewayAPI",
+                "GatewayAPI", "GatewayAlerting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayAPI
 import GatewayAdapters
+import GatewayAlerting
 import GatewayConfig
 import GatewayCore
 import GatewayIngest
@@ -79,9 +80,13 @@ public enum GatewayDaemon {
         let counters = IngestCounters(
             routeIDs: configuration.routes.map(\.id), metricsFactory: metricsFactory, startedAt: startedAt)
         let link = BrokerLinkTracker(filters: subscriptions.map(\.filter), metricsFactory: metricsFactory)
+        // Evaluate → alert/ticket, fed from the store after the acks (restores its state first).
+        let rules = try RulesStage(
+            configuration: configuration.rules, store: store,
+            counters: AlertingCounters(metricsFactory: metricsFactory), logger: logger)
         let pipeline = IngestPipeline(
             decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
-            sessionKey: sessionKey, logger: logger)
+            sessionKey: sessionKey, stages: [rules], logger: logger)
         let options = MQTTClientOptions(
             broker: broker, password: password, subscriptions: subscriptions,
             statusTopic: configuration.gateway.statusTopic)

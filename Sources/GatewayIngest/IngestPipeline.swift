@@ -28,6 +28,10 @@ public final class IngestPipeline: MQTTBatchHandler {
     private let quarantineLog: Mutex<(lastMillis: EpochMillis, suppressed: Int)> = Mutex((0, 0))
     private let lastQuarantinePrune = Mutex<ContinuousClock.Instant?>(nil)
     private let lastMaintenanceWarning = Mutex<ContinuousClock.Instant?>(nil)
+    private let lastStageTick = Mutex<ContinuousClock.Instant?>(nil)
+    private let lastStageWarning = Mutex<ContinuousClock.Instant?>(nil)
+    /// Stages after the store (the rules), fed from the store after the acks.
+    private let stages: [any CommittedReadingsStage]
     private let limits: IngestSettings
 
     /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
@@ -36,9 +40,10 @@ public final class IngestPipeline: MQTTBatchHandler {
         decoder: MessageDecoder, store: ReadingStore, counters: IngestCounters = IngestCounters(),
         link: BrokerLinkTracker = BrokerLinkTracker(filters: []),
         limits: IngestSettings = IngestSettings(), sessionKey: String?, clock: any WallClock = SystemWallClock(),
-        logger: Logger
+        stages: [any CommittedReadingsStage] = [], logger: Logger
     ) {
         self.link = link
+        self.stages = stages
         self.limits = limits
         self.decoder = decoder
         self.store = store
@@ -85,13 +90,7 @@ public final class IngestPipeline: MQTTBatchHandler {
     public func maintenance() {
         do {
             _ = try store.maintenanceIfDue()
-            let now = ContinuousClock.now
-            let due = lastQuarantinePrune.withLock { last in
-                guard last.map({ now - $0 >= .seconds(60) }) ?? true else { return false }
-                last = now
-                return true
-            }
-            if due {
+            if Self.due(lastQuarantinePrune, now: ContinuousClock.now, every: .seconds(60)) {
                 let deleted = try store.pruneQuarantine(
                     before: clock.now() - EpochMillis(limits.quarantineRetentionSeconds * 1000),
                     keepingAtMost: limits.quarantineMaxRecords)
@@ -104,13 +103,35 @@ public final class IngestPipeline: MQTTBatchHandler {
             // Housekeeping only reorganises or bounds what is already committed and counted: a
             // failure delays it, loses nothing, and the next call tries again — about once a
             // second while idle, so the warning is logged at most once a minute.
-            let now = ContinuousClock.now
-            let shouldLog = lastMaintenanceWarning.withLock { last in
-                guard last.map({ now - $0 >= .seconds(60) }) ?? true else { return false }
-                last = now
-                return true
+            if Self.due(lastMaintenanceWarning, now: ContinuousClock.now, every: .seconds(60)) { logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"]) }
+        }
+        runStages()
+    }
+
+    /// Feeds the stages after the store. A failing stage (a full disk) is retried at the next
+    /// call: its cursor has not moved, so it loses nothing; the warning is logged once a minute.
+    private func runStages() {
+        guard !stages.isEmpty else { return }
+        let now = ContinuousClock.now
+        let tickDue = Self.due(lastStageTick, now: now, every: .seconds(1))
+        for stage in stages {
+            do {
+                try stage.catchUp(limit: 20_000)
+                if tickDue { try stage.tick() }
+            } catch {
+                if Self.due(lastStageWarning, now: now, every: .seconds(60)) {
+                    logger.warning("rules.evaluation_failed", metadata: ["error": "\(error)"])
+                }
             }
-            if shouldLog { logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    /// Whether `every` has passed since the instant in `last` (and if so, records `now`).
+    private static func due(_ last: borrowing Mutex<ContinuousClock.Instant?>, now: ContinuousClock.Instant, every: Duration) -> Bool {
+        last.withLock { last in
+            guard last.map({ now - $0 >= every }) ?? true else { return false }
+            last = now
+            return true
         }
     }
 
@@ -150,6 +171,9 @@ public final class IngestPipeline: MQTTBatchHandler {
                 logger.warning("mqtt.session_lost", metadata: ["mqtt.session": "\(sessionKey)"])
             }
             _ = try store.commit(IngestBatch(readings: [], quarantined: [], events: [event]))
+            if event.kind == .possibleDataGap {
+                for stage in stages { try stage.record(event) }
+            }
         } catch {
             logger.error("store.event_failed", metadata: ["error": "\(error)"])
         }

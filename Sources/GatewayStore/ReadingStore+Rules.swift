@@ -105,3 +105,17 @@ extension ReadingStore {
         }
     }
 }
+
+extension ReadingStore {
+    /// The highest seq handed out so far (0 when none).
+    public func lastSeq() throws -> Int64 {
+        try state.withLock { state in
+            try checkOpen(state, "rules.last_seq")
+            return try StoreError.context(path: path, operation: "rules.last_seq") {
+                try queue.read { db in
+                    try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'readings_recent'") ?? 0
+                }
+            }
+        }
+    }
+}

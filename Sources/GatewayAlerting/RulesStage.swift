@@ -1,0 +1,215 @@
+import Foundation
+import GatewayCore
+import GatewayRules
+import GatewayStore
+import Logging
+import Synchronization
+
+/// Evaluate → alert/ticket: the pipeline stage after the store. It reads what the store committed,
+/// in store order (seq), runs the rule engine and the ticket book over it, and writes their events
+/// and state back to the store.
+///
+/// Durability (issue 5 "persistence and determinism"): the engine's events, its snapshot, the
+/// ticket book and the evaluation cursor (the last seq evaluated) are written in ONE transaction.
+/// Until then they exist only in memory; after a crash the stage restores the last written
+/// snapshot and evaluates the readings after its cursor again. The engine is deterministic, so it
+/// produces the same events, and since none of them had been written, nothing fires twice and
+/// nothing pending is forgotten.
+///
+/// Writes are batched: at most one a second while readings flow (a snapshot holds every series'
+/// rule state, too big to write per ingest batch), and at once for an operator action, which must
+/// be durable before the API answers.
+public final class RulesStage: Sendable {
+    private let store: ReadingStore
+    let clock: any WallClock
+    private let logger: Logger
+    private let policies: [String: TicketPolicy]
+    /// Without rules there is nothing to evaluate: the cursor just follows the store (so rules
+    /// added later start from then, not from the beginning of the history).
+    private let hasRules: Bool
+    private let flushInterval: Duration
+    let inner: Mutex<Inner>
+    /// Counts for the status API and `/metrics`.
+    public let counters: AlertingCounters
+
+    struct Inner: ~Copyable {
+        var engine: RuleEngine
+        var tickets: TicketBook
+        var cursor: Int64
+        var pendingAlertEvents: [AlertEvent] = []
+        var pendingTicketEvents: [TicketEvent] = []
+        var dirty = false
+        var lastFlush = ContinuousClock.now
+    }
+
+    static let engineKey = "engine"
+    static let ticketsKey = "tickets"
+    static let cursorKey = "cursor"
+
+    /// Restores the engine and ticket book from the store (or starts them clean).
+    public init(
+        configuration: RulesConfiguration, store: ReadingStore, clock: any WallClock = SystemWallClock(),
+        counters: AlertingCounters = AlertingCounters(), flushInterval: Duration = .seconds(1), logger: Logger
+    ) throws {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.counters = counters
+        self.flushInterval = flushInterval
+        var policies: [String: TicketPolicy] = [:]
+        for rule in configuration.rules { if let ticket = rule.ticket { policies[rule.id] = ticket } }
+        self.policies = policies
+        hasRules = !configuration.rules.isEmpty
+        let decoder = JSONDecoder()
+        var engine: RuleEngine
+        if let data = try store.ruleState(Self.engineKey) {
+            engine = RuleEngine(configuration: configuration, state: try decoder.decode(RuleEngineState.self, from: data))
+        } else {
+            engine = RuleEngine(configuration: configuration)
+        }
+        let calendar = WorkingDayCalendar(configuration.calendar)
+        let tickets: TicketBook
+        if let data = try store.ruleState(Self.ticketsKey) {
+            tickets = TicketBook(state: try decoder.decode(TicketBook.State.self, from: data), calendar: calendar)
+        } else {
+            tickets = TicketBook(calendar: calendar)
+        }
+        let cursor = try store.ruleState(Self.cursorKey).flatMap { Int64(String(decoding: $0, as: UTF8.self)) } ?? 0
+        var state = Inner(engine: engine, tickets: tickets, cursor: cursor)
+        // A configuration change may have removed rules: their alerts close now, on the record.
+        let closures = state.engine.restoreEvents
+        if !closures.isEmpty {
+            state.pendingAlertEvents = closures
+            state.dirty = true
+        }
+        inner = Mutex(state)
+        counters.rebuild(from: engine.activeAlerts, openTickets: tickets.openTickets)
+        if !closures.isEmpty { try flush(force: true) }
+    }
+
+    /// Evaluates every reading the store committed since the last call (at most `limit`), and
+    /// writes the results when a second has passed. Returns how many readings it evaluated.
+    /// Called by the ingest loop after the acks (it never delays one).
+    @discardableResult
+    public func catchUp(limit: Int = 20_000) throws -> Int {
+        let evaluated = try inner.withLock { state -> Int in
+            guard hasRules else {
+                let last = try store.lastSeq()
+                if last != state.cursor {
+                    state.cursor = last
+                    state.dirty = true
+                }
+                return 0
+            }
+            let readings = try store.readings(afterSeq: state.cursor, limit: limit)
+            guard let last = readings.last?.seq else { return 0 }
+            let started = ContinuousClock.now
+            var events: [AlertEvent] = []
+            for reading in readings { state.engine.evaluate(reading, into: &events) }
+            counters.evaluated(readings.count, in: ContinuousClock.now - started)
+            state.cursor = last
+            state.dirty = true
+            absorb(events, into: &state)
+            return readings.count
+        }
+        try flush(force: false)
+        return evaluated
+    }
+
+    /// Lets wall time pass: no-data alerts, delays whose time has come, expired shelving and
+    /// out-of-service periods, and ticket deadlines. Called about once a second while idle.
+    public func tick() throws {
+        let now = clock.now()
+        inner.withLock { state in
+            // Event time moves with the wall clock only once the backlog is evaluated (else a
+            // backlog's readings would all look late).
+            let eventTime = max(state.engine.watermark ?? now, now)
+            let events = state.engine.advance(eventTime: eventTime, wallTime: now)
+            absorb(events, into: &state)
+            let ticketEvents = state.tickets.checkDeadlines(now: now)
+            if !ticketEvents.isEmpty {
+                state.pendingTicketEvents += ticketEvents
+                state.dirty = true
+                counters.ticketEvents(ticketEvents)
+            }
+        }
+        try flush(force: false)
+    }
+
+    /// A gateway event (a possible data gap) becomes an alert; written at once.
+    public func record(_ event: GatewayEvent) throws {
+        inner.withLock { state in absorb(state.engine.recordGatewayEvent(event), into: &state) }
+        try flush(force: true)
+    }
+
+    /// Takes the engine's events into the pending output, opening or appending tickets for
+    /// activations of rules that want one.
+    func absorb(_ events: [AlertEvent], into state: inout Inner) {
+        guard !events.isEmpty else { return }
+        state.pendingAlertEvents += events
+        state.dirty = true
+        counters.alertEvents(events)
+        for event in events where event.ticket && (event.kind == .activated || event.kind == .severityChanged) {
+            guard let utility = event.utility, let policy = policies[event.ruleID] else { continue }
+            let ticketEvents = state.tickets.openOrAppend(
+                rule: event.ruleID, utility: utility, site: event.site, device: event.device, metric: event.metric,
+                alertID: event.alertID, severity: event.severity, risk: event.risk, policy: policy,
+                safety: event.safety, siteFlooding: event.duringFlood, at: clock.now())
+            state.pendingTicketEvents += ticketEvents
+            counters.ticketEvents(ticketEvents)
+        }
+    }
+
+    /// Writes pending events, the snapshots and the cursor in one transaction: when `force`, or
+    /// when there is something to write and the flush interval has passed.
+    func flush(force: Bool) throws {
+        try inner.withLock { state in
+            guard state.dirty, force || ContinuousClock.now - state.lastFlush >= flushInterval else { return }
+            let output = try Self.output(&state)
+            try store.commit(output)
+            state.pendingAlertEvents.removeAll(keepingCapacity: true)
+            state.pendingTicketEvents.removeAll(keepingCapacity: true)
+            state.dirty = false
+            state.lastFlush = ContinuousClock.now
+        }
+    }
+
+    private static func output(_ state: inout Inner) throws -> RuleOutput {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var alertEntries: [AlertHistoryEntry] = []
+        alertEntries.reserveCapacity(state.pendingAlertEvents.count)
+        for event in state.pendingAlertEvents {
+            let body = String(decoding: try encoder.encode(event), as: UTF8.self)
+            let announced = !(event.kind == .pendingCancelled || event.kind == .ruleRemoved)
+            alertEntries.append(AlertHistoryEntry(
+                alertID: event.alertID, time: event.time, kind: event.kind.rawValue, state: event.state.rawValue,
+                actor: event.actor, note: event.note, body: body,
+                current: announced
+                    ? AlertRow(
+                        id: event.alertID, ruleID: event.ruleID, utility: event.utility, site: event.site,
+                        device: event.device, metric: event.metric, state: event.state.rawValue,
+                        severity: event.severity.rawValue, since: event.since, updated: event.time, body: body)
+                    : nil))
+        }
+        var ticketEntries: [TicketHistoryEntry] = []
+        for event in state.pendingTicketEvents {
+            guard let ticket = state.tickets.ticket(event.ticketID) else { continue }
+            ticketEntries.append(TicketHistoryEntry(
+                ticketID: event.ticketID, time: event.at, kind: event.kind.rawValue, actor: event.actor, note: event.note,
+                body: String(decoding: try encoder.encode(event), as: UTF8.self),
+                current: TicketRow(
+                    id: ticket.id, ruleID: ticket.ruleID, utility: ticket.utility, site: ticket.site, device: ticket.device,
+                    state: ticket.status.rawValue, step: ticket.isOpen ? ticket.step.rawValue : nil,
+                    deadline: ticket.currentDeadline, opened: ticket.openedAt, updated: event.at,
+                    body: String(decoding: try encoder.encode(ticket.summary), as: UTF8.self))))
+        }
+        return RuleOutput(
+            alertEvents: alertEntries, ticketEvents: ticketEntries,
+            state: [
+                engineKey: try encoder.encode(state.engine.state),
+                ticketsKey: try encoder.encode(state.tickets.state),
+                cursorKey: Data(String(state.cursor).utf8),
+            ])
+    }
+}

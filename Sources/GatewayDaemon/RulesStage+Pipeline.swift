@@ -1,0 +1,5 @@
+import GatewayAlerting
+import GatewayIngest
+
+/// The rules stage is fed by the ingest loop (see `CommittedReadingsStage`).
+extension RulesStage: CommittedReadingsStage {}

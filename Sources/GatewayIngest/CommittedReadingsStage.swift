@@ -1,0 +1,16 @@
+import GatewayCore
+
+/// A stage after the store (evaluate → alert/ticket; later forward): it consumes what the store
+/// committed, in store order, from its own cursor — so it never slows an acknowledgement and never
+/// misses a reading, whatever happens between two calls.
+///
+/// The ingest loop calls it on its own thread: `catchUp()` after every batch's acks and about once
+/// a second while idle, `tick()` about once a second, `record(_:)` for gateway events.
+public protocol CommittedReadingsStage: Sendable {
+    /// Processes readings committed since the last call; returns how many.
+    @discardableResult func catchUp(limit: Int) throws -> Int
+    /// Lets wall time pass (time-based conditions, deadlines, expiries).
+    func tick() throws
+    /// A gateway event, such as a possible data gap.
+    func record(_ event: GatewayEvent) throws
+}
