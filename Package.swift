@@ -79,7 +79,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .target(name: "GatewayQuery", dependencies: ["GatewayCore"], swiftSettings: strict),
+        .target(name: "GatewayQuery", dependencies: ["GatewayCore", "GatewayRules"], swiftSettings: strict),
 
         // MARK: evaluate → alert/ticket: the rule engine, pure (injected clocks, no I/O)
         .target(name: "GatewayRules", dependencies: ["GatewayCore"], swiftSettings: strict),
@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "GatewayAPI",
             dependencies: [
-                "GatewayCore", "GatewayStore", "GatewayQuery", "GatewayIngest",
+                "GatewayCore", "GatewayStore", "GatewayQuery", "GatewayIngest", "GatewayAlerting", "GatewayRules",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -135,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "utility-gatewayctl",
             dependencies: [
-                "GatewayCore", "GatewayConfig", "GatewayStore", "GatewayQuery",
+                "GatewayCore", "GatewayConfig", "GatewayStore", "GatewayQuery", "GatewayRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -221,7 +221,7 @@ let package = Package(
             name: "GatewayAPITests",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "GatewayIngest", "GatewayMQTT", "GatewayStore", "GatewayQuery",
-                "GatewayTestSupport",
+                "GatewayAlerting", "GatewayRules", "GatewayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

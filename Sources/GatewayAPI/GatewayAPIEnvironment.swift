@@ -1,3 +1,4 @@
+import GatewayAlerting
 import GatewayCore
 import GatewayIngest
 import GatewayQuery
@@ -18,6 +19,9 @@ public final class GatewayAPIEnvironment: Sendable {
     public let reader: StoreReader
     /// The registry `/metrics` exposes; the ingest counters write into it through swift-metrics.
     public let registry: PrometheusCollectorRegistry
+    /// The rules stage: operator actions on alerts, tickets and devices go through it (the daemon
+    /// is the one writer of that state); `nil` in tests that need no rules.
+    public let rules: RulesStage?
     /// Whether the store is open with its migrations applied. The daemon sets it after opening
     /// the store and clears it before closing it, so `/readyz` goes unready before shutdown.
     public let storeReady = Atomic<Bool>(false)
@@ -25,8 +29,10 @@ public final class GatewayAPIEnvironment: Sendable {
 
     public init(
         gatewayID: String, brokerURL: String, startedAt: EpochMillis, clock: any WallClock = SystemWallClock(),
-        counters: IngestCounters, link: BrokerLinkTracker, reader: StoreReader, registry: PrometheusCollectorRegistry
+        counters: IngestCounters, link: BrokerLinkTracker, reader: StoreReader, registry: PrometheusCollectorRegistry,
+        rules: RulesStage? = nil
     ) {
+        self.rules = rules
         self.gatewayID = gatewayID
         self.brokerURL = brokerURL
         self.startedAt = startedAt

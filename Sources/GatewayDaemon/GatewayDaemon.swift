@@ -101,7 +101,7 @@ public enum GatewayDaemon {
             let reader = try StoreReader(path: configuration.gateway.databasePath)
             let api = GatewayAPIEnvironment(
                 gatewayID: configuration.gateway.id, brokerURL: "\(broker.url)", startedAt: startedAt,
-                counters: counters, link: link, reader: reader, registry: registry)
+                counters: counters, link: link, reader: reader, registry: registry, rules: rules)
             api.storeReady.store(true, ordering: .relaxed)
             environment = api
             services.append(.init(
