@@ -218,6 +218,11 @@ let package = Package(
         .testTarget(name: "GatewayQueryTests", dependencies: ["GatewayQuery"], swiftSettings: strict),
         .testTarget(name: "GatewayRulesTests", dependencies: ["GatewayRules", "GatewayCore"], swiftSettings: strict),
         .testTarget(
+            name: "GatewayAlertingTests",
+            dependencies: ["GatewayAlerting", "GatewayRules", "GatewayStore", "GatewayCore", "GatewayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "GatewayAPITests",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "GatewayIngest", "GatewayMQTT", "GatewayStore", "GatewayQuery",
@@ -248,6 +253,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "GatewayCore", "GatewayStore", "GatewayMQTT", "GatewayQuery", "GatewayTestSupport",
+                "GatewayAlerting", "GatewayRules",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["golden"],
