@@ -114,10 +114,13 @@ public final class IngestPipeline: MQTTBatchHandler {
         guard !stages.isEmpty else { return }
         let now = ContinuousClock.now
         let tickDue = Self.due(lastStageTick, now: now, every: .seconds(1))
+        let limit = 20_000
         for stage in stages {
             do {
-                try stage.catchUp(limit: 20_000)
-                if tickDue { try stage.tick() }
+                // Wall time passes for the rules only once they have caught up with the store:
+                // during a backlog, event time comes from the backlog's readings.
+                let evaluated = try stage.catchUp(limit: limit)
+                if tickDue && evaluated < limit { try stage.tick() }
             } catch {
                 if Self.due(lastStageWarning, now: now, every: .seconds(60)) {
                     logger.warning("rules.evaluation_failed", metadata: ["error": "\(error)"])
