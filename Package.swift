@@ -186,6 +186,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "rules-bench",
+            dependencies: ["GatewayCore", "GatewayConfig", "GatewayRules"],
+            path: "bench/rules-bench",
+            swiftSettings: strict
+        ),
+
         // MARK: robustness: one libFuzzer binary for every adapter (scripts/fuzz, Tests/Fuzz/README.md)
         .systemLibrary(name: "CFuzzerDriver", path: "Tests/Fuzz/CFuzzerDriver"),
         .target(
