@@ -22,7 +22,7 @@ import Testing
         #expect(page.contains("<meta name=\"viewport\""))
         #expect(page.contains("href=\"/api/v1/status\""))
         #expect(page.contains("href=\"/metrics\""))
-        #expect(page.contains("<!-- Active alerts and Open tickets"))
+        #expect(page.contains("<section class=\"card\" id=\"alerts\">"))
     }
 
     @Test func linksShowBrokerStateReasonSubscriptionsAndUplink() {

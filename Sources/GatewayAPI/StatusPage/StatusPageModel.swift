@@ -1,5 +1,6 @@
 import GatewayCore
 import GatewayQuery
+import GatewayRules
 import GatewayStore
 
 /// Everything the status page at `/` shows, gathered by the API in one go, so that rendering is a
@@ -24,11 +25,20 @@ public struct StatusPageModel: Sendable {
     public var deviceFilter: [(key: String, value: String)]
     /// Seconds between automatic reloads (a `<meta http-equiv="refresh">`; no JavaScript).
     public var refreshSeconds: Int
+    /// Open alerts (every state but `cleared`), most severe first, at most a bounded number; each
+    /// is its last event (state, severity, value, threshold, flags).
+    public var activeAlerts: [AlertEvent]
+    /// How many open alerts there are in all (the page says how many it does not show).
+    public var openAlertsTotal: Int
+    /// Open tickets, the most urgent deadline first, at most a bounded number.
+    public var openTickets: [Ticket]
+    public var openTicketsTotal: Int
 
     public init(
         status: GatewayStatus, generatedAt: EpochMillis, recentQuarantine: [StoredQuarantineRecord],
         trends: [SeriesTrend], trendWindow: ClosedRange<EpochMillis>, devicesTotal: Int, devicesShown: Int,
-        deviceFilter: [(key: String, value: String)] = [], refreshSeconds: Int = 30
+        deviceFilter: [(key: String, value: String)] = [], refreshSeconds: Int = 30, activeAlerts: [AlertEvent] = [],
+        openAlertsTotal: Int? = nil, openTickets: [Ticket] = [], openTicketsTotal: Int? = nil
     ) {
         self.status = status
         self.generatedAt = generatedAt
@@ -39,5 +49,9 @@ public struct StatusPageModel: Sendable {
         self.devicesShown = devicesShown
         self.deviceFilter = deviceFilter
         self.refreshSeconds = refreshSeconds
+        self.activeAlerts = activeAlerts
+        self.openAlertsTotal = openAlertsTotal ?? activeAlerts.count
+        self.openTickets = openTickets
+        self.openTicketsTotal = openTicketsTotal ?? openTickets.count
     }
 }

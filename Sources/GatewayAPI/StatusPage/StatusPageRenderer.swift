@@ -8,9 +8,10 @@ import GatewayQuery
 /// a server. Every text from the model is escaped (``HTML/escape(_:)``): device names, topics and
 /// quarantine messages come from payloads.
 ///
-/// Sections, in the order an operator on duty asks: is it up (header with READY / NOT READY), are
-/// its links up, is data flowing (ingest, routes), is it being kept (store), what was rejected
-/// (recent quarantine), and what the devices say (one card per device with a sparkline per metric).
+/// Sections, in the order an operator on duty asks: is it up (header with READY / NOT READY), what
+/// needs me (active alerts, open tickets with their deadlines), are its links up, is data flowing
+/// (ingest, routes), is it being kept (store), what was rejected (recent quarantine), and what the
+/// devices say (one card per device with a sparkline per metric).
 public enum StatusPageRenderer {
     public static func render(_ model: StatusPageModel) -> String {
         let status = model.status
@@ -35,7 +36,8 @@ public enum StatusPageRenderer {
         page += header(model)
         page += "<main>\n"
         if !status.ready { page += notReadyBanner(status) }
-        page += "<!-- Active alerts and Open tickets sections go here (added with the rules engine). -->\n"
+        page += alerts(model)
+        page += tickets(model)
         page += "<div class=\"grid\">\n"
         page += links(status, now: now)
         page += ingest(status.ingest)
