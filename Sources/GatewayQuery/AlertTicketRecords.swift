@@ -64,13 +64,15 @@ extension Record {
         ])
     }
 
-    public static let ticketHistoryColumns = ["time", "kind", "step", "deadline", "actor", "note"]
+    public static let ticketHistoryColumns = ["time", "kind", "step", "next_step", "deadline", "actor", "note"]
 
-    /// One entry of a ticket's history (the service archive).
+    /// One entry of a ticket's history (the service archive): `step` is the step the event is
+    /// about (the one done, for `step_done`), `next_step` the one it leads to.
     public init(ticketHistory event: TicketEvent) {
         self.init([
             ("time", .text(RFC3339.format(event.at))), ("kind", .text(event.kind.rawValue)),
-            ("step", (event.nextStep ?? event.step).map { .text($0.rawValue) } ?? .null),
+            ("step", event.step.map { .text($0.rawValue) } ?? .null),
+            ("next_step", event.nextStep.map { .text($0.rawValue) } ?? .null),
             ("deadline", event.deadline.map { .text(RFC3339.format($0)) } ?? .null),
             ("actor", event.actor.map(Cell.text) ?? .null), ("note", event.note.map(Cell.text) ?? .null),
         ])

@@ -22,13 +22,26 @@ struct APIOptions: ParsableArguments {
 
     func validate() throws {
         if config != nil && api != nil { throw ValidationError("give --config FILE or --api URL, not both") }
-        if let api, !(api.hasPrefix("http://") || api.hasPrefix("https://") || api.hasPrefix("http+unix://")) {
-            throw ValidationError("--api must start with http://, https:// or http+unix://; got '\(api)'")
-        }
+        try Self.validate(api: api)
     }
 
     /// The base URL, without a trailing slash.
     func baseURL() throws -> String {
+        try Self.baseURL(config: config, api: api)
+    }
+
+    /// The token from `--token-file`.
+    func token() throws -> String? {
+        try tokenFile.map(Self.token(file:))
+    }
+
+    /// A client for the API these options name.
+    func client() throws -> APIClient {
+        APIClient(baseURL: try baseURL(), token: try token(), caFile: caFile, tokenFile: tokenFile)
+    }
+
+    /// `--api` as given, or the listener of the configuration's `api:` section, or the default.
+    static func baseURL(config: String?, api: String?) throws -> String {
         if let api { return api.hasSuffix("/") ? String(api.dropLast()) : api }
         guard let config else { return APISettings().listen.baseURL(tls: false) }
         let settings: APISettings
@@ -41,9 +54,8 @@ struct APIOptions: ParsableArguments {
         return settings.listen.baseURL(tls: settings.tls != nil)
     }
 
-    /// The token from `--token-file`: the last word of the first line that is not blank or a comment.
-    func token() throws -> String? {
-        guard let tokenFile else { return nil }
+    /// The token in a token file: the last word of the first line that is not blank or a comment.
+    static func token(file tokenFile: String) throws -> String {
         let text: String
         do {
             text = try String(contentsOfFile: tokenFile, encoding: .utf8)
@@ -56,5 +68,12 @@ struct APIOptions: ParsableArguments {
             throw CtlFailure("the token file \(tokenFile) holds no token")
         }
         return String(word)
+    }
+
+    /// The checks of `validate()`, shared with `StoreAndAPIOptions`.
+    static func validate(api: String?) throws {
+        if let api, !(api.hasPrefix("http://") || api.hasPrefix("https://") || api.hasPrefix("http+unix://")) {
+            throw ValidationError("--api must start with http://, https:// or http+unix://; got '\(api)'")
+        }
     }
 }

@@ -21,12 +21,18 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database read-only, or exits with a message that says what to fix.
     func openReader() throws -> StoreReader {
+        try Self.openReader(config: config, database: database)
+    }
+
+    /// The database named by `--database`, or the one of the configuration named by `--config`.
+    static func openReader(config: String?, database: String?) throws -> StoreReader {
         let path: String
         if let database {
             path = database
         } else {
+            guard let config else { throw CtlFailure("give either --config FILE or --database FILE") }
             do {
-                path = try ConfigurationLoader.load(path: config!, options: .init(checkFiles: false)).configuration.gateway.databasePath
+                path = try ConfigurationLoader.load(path: config, options: .init(checkFiles: false)).configuration.gateway.databasePath
             } catch {
                 throw CtlFailure("\(error)")
             }

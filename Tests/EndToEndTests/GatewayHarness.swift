@@ -31,10 +31,12 @@ final class GatewayHarness: Sendable {
               - { name: volume, path: v, unit: m3 }
         """
 
-    /// - Parameter brokerExtra: more lines for the `broker:` section (indented by two spaces).
+    /// - Parameters:
+    ///   - brokerExtra: more lines for the `broker:` section (indented by two spaces).
+    ///   - extra: more top-level sections after the routes (`devices:`, `rules:`, …).
     init(
         broker: MosquittoBroker? = nil, synchronous: String = "normal", routes: String = GatewayHarness.testRoutes,
-        brokerExtra: String = "", apiListen: String? = nil, apiExtra: String = ""
+        brokerExtra: String = "", apiListen: String? = nil, apiExtra: String = "", extra: String = ""
     ) throws {
         self.broker = try broker ?? MosquittoBroker()
         directory = try TemporaryDirectory(prefix: "gateway-e2e")
@@ -58,6 +60,7 @@ final class GatewayHarness: Sendable {
               listen: \(apiListen ?? "127.0.0.1:\(apiPort)")
             \(apiExtra)
             \(routes)
+            \(extra)
 
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
