@@ -223,7 +223,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "GatewayQueryTests", dependencies: ["GatewayQuery"], swiftSettings: strict),
-        .testTarget(name: "GatewayRulesTests", dependencies: ["GatewayRules", "GatewayCore"], swiftSettings: strict),
+        .testTarget(
+            name: "GatewayRulesTests",
+            dependencies: ["GatewayRules", "GatewayCore", "GatewayConfig"],
+            exclude: ["testdata"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "GatewayAlertingTests",
             dependencies: ["GatewayAlerting", "GatewayRules", "GatewayStore", "GatewayCore", "GatewayTestSupport"],
