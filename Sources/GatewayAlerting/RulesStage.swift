@@ -131,6 +131,15 @@ public final class RulesStage: Sendable {
                 state.pendingTicketEvents += ticketEvents
                 state.dirty = true
                 counters.ticketEvents(ticketEvents)
+                for overdue in ticketEvents where overdue.kind == .overdue {
+                    let severity = state.tickets.ticket(overdue.ticketID)?.severity ?? .warning
+                    absorb(
+                        state.engine.recordTicketOverdue(
+                            ticketID: overdue.ticketID, utility: overdue.utility, site: overdue.site,
+                            device: overdue.device, step: overdue.step?.rawValue ?? "-",
+                            deadline: overdue.deadline ?? now, severity: severity, at: now),
+                        into: &state)
+                }
             }
         }
         try flush(force: false)

@@ -145,4 +145,21 @@ final class TestClock: WallClock {
         let reader = try StoreReader(path: setup.directory.file("gateway.sqlite").path)
         #expect(try reader.alerts(AlertFilter()).map(\.ruleID) == ["gateway.possible_data_gap"])
     }
+
+    @Test func anOverdueStepRaisesAnAlertThatAcknowledgementEnds() throws {
+        let setup = try Setup()
+        let stage = try setup.stage()
+        try setup.commit(Array(repeating: 120, count: 61), from: 0)
+        try stage.catchUp()
+        setup.clock.set(RulesStageTests.start + 2 * 3_600_000)  // the accept step was due within the hour
+        try stage.tick()
+        let reader = try StoreReader(path: setup.directory.file("gateway.sqlite").path)
+        let overdue = try #require(try reader.alerts(AlertFilter(rule: "ticket.overdue")).first)
+        #expect(overdue.device == "p-1" && overdue.metric == "ticket:T1" && overdue.severity == "critical")
+        #expect(try reader.ticketHistory(id: "T1").map(\.kind).suffix(2) == ["overdue", "escalated"])
+        try stage.tick()
+        #expect(try reader.alerts(AlertFilter(rule: "ticket.overdue")).count == 1, "once per step")
+        _ = try? stage.acknowledge(alertID: overdue.id, actor: "alice", note: nil)
+        #expect(try reader.alerts(AlertFilter(rule: "ticket.overdue")).first?.state == "cleared")
+    }
 }

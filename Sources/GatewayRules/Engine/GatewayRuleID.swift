@@ -4,4 +4,11 @@ public enum GatewayRuleID {
     public static let possibleDataGap = "gateway.possible_data_gap"
     /// Too many new alerts at one site (flood control).
     public static let flood = "gateway.flood"
+    /// A service ticket's step passed its deadline (issue 5: "a step past its deadline raises a
+    /// `ticket.overdue` alert"); the alert's metric names the ticket (`ticket:T3`).
+    public static let ticketOverdue = "ticket.overdue"
+
+    /// Alerts that report an event rather than a condition: nothing returns them to normal, so an
+    /// operator's acknowledgement ends them.
+    public static let endedByAcknowledgement: Set<String> = [possibleDataGap, ticketOverdue]
 }

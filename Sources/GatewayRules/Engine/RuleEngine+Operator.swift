@@ -37,7 +37,7 @@ extension RuleEngine {
         events.append(updated.event(kind: .acknowledged, previousState: previous, time: now, actor: actor, note: note))
         if updated.state == .cleared {
             forget(alertID)
-        } else if updated.ruleID == GatewayRuleID.possibleDataGap {
+        } else if GatewayRuleID.endedByAcknowledgement.contains(updated.ruleID) {
             updated.state = .cleared
             events.append(updated.event(kind: .cleared, previousState: .activeAck, time: now, actor: actor, note: note))
             forget(alertID)
@@ -163,6 +163,25 @@ extension RuleEngine {
             risk: Risk(level: .high, category: .technical), safety: true, ticket: false)
         alerts[id] = record
         return [record.event(kind: .activated, previousState: nil, time: event.timestamp, note: event.message)]
+    }
+
+    /// A ticket step that passed its deadline becomes an alert on the ticket's device (its metric
+    /// names the ticket), for the control room to see next to the field alerts; acknowledging it
+    /// ends it. A critical ticket's overdue step is a critical alert.
+    public mutating func recordTicketOverdue(
+        ticketID: String, utility: Utility, site: String, device: String, step: String, deadline: EpochMillis,
+        severity: Severity, at now: EpochMillis
+    ) -> [AlertEvent] {
+        let id = newAlertID()
+        let record = AlertRecord(
+            id: id, ruleID: GatewayRuleID.ticketOverdue, utility: utility, site: site, device: device,
+            metric: "ticket:\(ticketID)", state: .activeUnack, severity: severity, since: now, value: nil, threshold: nil,
+            risk: Risk(level: severity == .critical ? .high : .medium, category: .management), safety: false,
+            ticket: false)
+        alerts[id] = record
+        return [record.event(
+            kind: .activated, previousState: nil, time: now,
+            note: "ticket \(ticketID): step \(step) passed its deadline \(RFC3339.format(deadline))")]
     }
 
     // MARK: helpers
