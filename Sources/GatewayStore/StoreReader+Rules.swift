@@ -84,20 +84,13 @@ public struct HistoryRow: Sendable, Hashable {
 extension StoreReader {
     /// Alerts matching `filter`, the most recently begun first.
     public func alerts(_ filter: AlertFilter) throws -> [AlertRow] {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
+        var (conditions, arguments) = Self.equalities([
+            ("severity", filter.severity), ("utility", filter.utility?.rawValue), ("site", filter.site),
+            ("device", filter.device), ("rule_id", filter.rule),
+        ])
         if !filter.states.isEmpty {
             conditions.append("state IN (" + filter.states.map { _ in "?" }.joined(separator: ",") + ")")
             for state in filter.states.sorted() { arguments += [state] }
-        }
-        for (column, value) in [
-            ("severity", filter.severity), ("utility", filter.utility?.rawValue), ("site", filter.site),
-            ("device", filter.device), ("rule_id", filter.rule),
-        ] {
-            if let value {
-                conditions.append("\(column) = ?")
-                arguments += [value]
-            }
         }
         if let since = filter.since {
             conditions.append("since >= ?")
@@ -142,17 +135,10 @@ extension StoreReader {
 
     /// Tickets matching `filter`, the most recently opened first.
     public func tickets(_ filter: TicketFilter) throws -> [TicketRow] {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        for (column, value) in [
+        var (conditions, arguments) = Self.equalities([
             ("state", filter.state), ("step", filter.step), ("utility", filter.utility?.rawValue), ("site", filter.site),
             ("device", filter.device), ("rule_id", filter.rule),
-        ] {
-            if let value {
-                conditions.append("\(column) = ?")
-                arguments += [value]
-            }
-        }
+        ])
         if let overdueAt = filter.overdueAt {
             conditions.append("state = 'open' AND deadline IS NOT NULL AND deadline < ?")
             arguments += [overdueAt]
@@ -188,6 +174,19 @@ extension StoreReader {
                 arguments: [id]
             ).map(Self.historyRow)
         }
+    }
+
+    /// `column = ?` for every criterion that is set, with its argument.
+    static func equalities(_ criteria: [(column: String, value: String?)]) -> ([String], StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        for (column, value) in criteria {
+            if let value {
+                conditions.append("\(column) = ?")
+                arguments += [value]
+            }
+        }
+        return (conditions, arguments)
     }
 
     private static func alertRow(_ row: Row) -> AlertRow {
