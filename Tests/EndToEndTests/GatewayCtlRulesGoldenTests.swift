@@ -53,9 +53,11 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         }
-        #expect(try rows(["alerts", "list", "--severity", "critical"]).compactMap { $0["id"] as? String } == ["A3", "A1"])
+        // A4 is the overdue ticket step's alert (ticket.overdue, critical like its ticket).
+        #expect(try rows(["alerts", "list", "--severity", "critical"]).compactMap { $0["id"] as? String } == ["A4", "A3", "A1"])
         #expect(try rows(["alerts", "list", "--state", "cleared"]).compactMap { $0["id"] as? String } == ["A2"])
-        #expect(try rows(["alerts", "list", "--state", "all", "--site", "south, east"]).compactMap { $0["id"] as? String } == ["A3"])
+        #expect(try rows(["alerts", "list", "--state", "all", "--site", "south, east"]).compactMap { $0["id"] as? String } == ["A4", "A3"])
+        #expect(try rows(["alerts", "list", "--rule", "ticket.overdue"]).first?["metric"] as? String == "ticket:T2")
         #expect(try rows(["alerts", "list", "--state", "all", "--rule", "power.voltage.high"]).count == 1)
         #expect(try rows(["alerts", "list", "--state", "all", "--until", "2026-03-02T08:01:30Z"]).count == 2)
         #expect(try rows(["alerts", "list", "--state", "active_ack,cleared"]).count == 2)
