@@ -28,7 +28,13 @@ extension RuleEngine {
                     record.ticket = rule.wantsTicket(severity)
                     alerts[id] = record
                 }
-            } else if record.state.isActive, record.severity != severity {
+            } else if record.state.isActive,
+                record.severity != severity || record.threshold != trackers[index].s.threshold
+            {
+                // Also when only the limit crossed changes (`outside` jumping from below `low`
+                // straight to above `high`, `rate` from a drop to a rise): the alert must say which
+                // limit the value is past now. Reported as `severity_changed` (same episode; the
+                // severity may be unchanged, the threshold is the new limit).
                 let previous = record.state
                 record.severity = severity
                 record.value = trackers[index].s.conditionValue
