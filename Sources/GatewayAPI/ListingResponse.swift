@@ -1,3 +1,4 @@
+import Foundation
 import GatewayQuery
 import HTTPTypes
 import Hummingbird
@@ -44,14 +45,11 @@ enum ListingResponse {
         return request.uri.path + "?" + parts.joined(separator: "&")
     }
 
+    /// RFC 3986 unreserved characters (and `:`, for RFC 3339 times) stay; all else is encoded.
+    private static let queryValueAllowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
+
     private static func percentEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            let c = Character(Unicode.Scalar(byte))
-            if c.isASCII && (c.isLetter || c.isNumber || "-._~:".contains(c)) { out.append(c) } else {
-                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return out
+        text.addingPercentEncoding(withAllowedCharacters: queryValueAllowed) ?? text
     }
 }

@@ -24,8 +24,9 @@ public final class RulesStage: Sendable {
     let clock: any WallClock
     private let logger: Logger
     private let policies: [String: TicketPolicy]
-    /// Without rules there is nothing to evaluate: the cursor just follows the store (so rules
-    /// added later start from then, not from the beginning of the history).
+    /// Without rules there is nothing to evaluate and the stage stays off the ingest path; the
+    /// stored cursor says `follow` instead of a seq, so rules added later start from the store's
+    /// end at that start-up, not from the beginning of the history.
     private let hasRules: Bool
     private let flushInterval: Duration
     let inner: Mutex<Inner>
@@ -45,6 +46,8 @@ public final class RulesStage: Sendable {
     static let engineKey = "engine"
     static let ticketsKey = "tickets"
     static let cursorKey = "cursor"
+    /// The cursor's value while no rules are configured (see `hasRules`).
+    static let followStore = "follow"
 
     /// Restores the engine and ticket book from the store (or starts them clean).
     public init(
@@ -74,7 +77,19 @@ public final class RulesStage: Sendable {
         } else {
             tickets = TicketBook(calendar: calendar)
         }
-        let cursor = try store.ruleState(Self.cursorKey).flatMap { Int64(String(decoding: $0, as: UTF8.self)) } ?? 0
+        let storedCursor = try store.ruleState(Self.cursorKey).map { String(decoding: $0, as: UTF8.self) }
+        var cursor: Int64 = 0
+        if hasRules {
+            // `follow` (the last start had no rules): start at the store's end. No cursor yet:
+            // from the beginning — a stage that crashed before its first write must see it all.
+            if storedCursor == Self.followStore {
+                cursor = try store.lastSeq()
+            } else {
+                cursor = storedCursor.flatMap { Int64($0) } ?? 0
+            }
+        } else if storedCursor != Self.followStore {
+            try store.commit(RuleOutput(state: [Self.cursorKey: Data(Self.followStore.utf8)]))
+        }
         var state = Inner(engine: engine, tickets: tickets, cursor: cursor)
         // A configuration change may have removed rules: their alerts close now, on the record.
         let closures = state.engine.restoreEvents
@@ -93,14 +108,7 @@ public final class RulesStage: Sendable {
     @discardableResult
     public func catchUp(limit: Int = 20_000) throws -> Int {
         let evaluated = try inner.withLock { state -> Int in
-            guard hasRules else {
-                let last = try store.lastSeq()
-                if last != state.cursor {
-                    state.cursor = last
-                    state.dirty = true
-                }
-                return 0
-            }
+            guard hasRules else { return 0 }
             let readings = try store.readings(afterSeq: state.cursor, limit: limit)
             guard let last = readings.last?.seq else { return 0 }
             let started = ContinuousClock.now
@@ -174,7 +182,7 @@ public final class RulesStage: Sendable {
     func flush(force: Bool) throws {
         try inner.withLock { state in
             guard state.dirty, force || ContinuousClock.now - state.lastFlush >= flushInterval else { return }
-            let output = try Self.output(&state)
+            let output = try Self.output(&state, cursor: hasRules ? String(state.cursor) : Self.followStore)
             try store.commit(output)
             state.pendingAlertEvents.removeAll(keepingCapacity: true)
             state.pendingTicketEvents.removeAll(keepingCapacity: true)
@@ -183,7 +191,7 @@ public final class RulesStage: Sendable {
         }
     }
 
-    private static func output(_ state: inout Inner) throws -> RuleOutput {
+    private static func output(_ state: inout Inner, cursor: String) throws -> RuleOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var alertEntries: [AlertHistoryEntry] = []
@@ -218,7 +226,7 @@ public final class RulesStage: Sendable {
             state: [
                 engineKey: try encoder.encode(state.engine.state),
                 ticketsKey: try encoder.encode(state.tickets.state),
-                cursorKey: Data(String(state.cursor).utf8),
+                cursorKey: Data(cursor.utf8),
             ])
     }
 }

@@ -34,14 +34,6 @@ public final class BrokerLinkTracker: Sendable {
         public var reconnects: Int
         /// In the configured order.
         public var subscriptions: [(filter: String, state: SubscriptionState)]
-
-        /// Connected and every subscription granted: the feed is fully flowing.
-        public var isFlowing: Bool {
-            state == .connected && subscriptions.allSatisfy {
-                if case .acknowledged = $0.state { return true }
-                return false
-            }
-        }
     }
 
     private struct Inner {

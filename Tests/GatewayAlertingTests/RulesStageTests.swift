@@ -162,4 +162,15 @@ final class TestClock: WallClock {
         _ = try? stage.acknowledge(alertID: overdue.id, actor: "alice", note: nil)
         #expect(try reader.alerts(AlertFilter(rule: "ticket.overdue")).first?.state == "cleared")
     }
+
+    @Test func rulesAddedLaterStartAtTheStoresEndNotItsHistory() throws {
+        let setup = try Setup()
+        _ = try RulesStage(configuration: RulesConfiguration(), store: setup.store, clock: setup.clock, logger: RulesStageTests.logger)
+        try setup.commit(Array(repeating: 120, count: 61), from: 0)  // ingested while no rules were configured
+        try setup.restart()
+        let stage = try setup.stage()
+        #expect(try stage.catchUp() == 0)
+        try setup.commit(Array(repeating: 120, count: 61), from: 61)
+        #expect(try stage.catchUp() == 61)
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `api:` — the daemon's HTTP API, `/metrics`, health endpoints and status page.
 ///
 /// On by default on loopback (`127.0.0.1:8480`): an operator at the box expects `curl` and the
@@ -66,10 +68,10 @@ public enum APIListenAddress: Sendable, Hashable, CustomStringConvertible {
     public func baseURL(tls: Bool) -> String {
         switch self {
         case .unix(let path):
-            let encoded = path.utf8.map { byte -> String in
-                let c = Character(Unicode.Scalar(byte))
-                return c.isLetter || c.isNumber || c == "." || c == "-" || c == "_" ? String(c) : "%" + String(byte, radix: 16, uppercase: true)
-            }.joined()
+            // The socket path is the URL's host: everything but ASCII letters, digits and `-._` is
+            // percent-encoded (`/` included).
+            let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._")
+            let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
             return (tls ? "https+unix://" : "http+unix://") + encoded
         case .tcp(var host, let port):
             if host == "0.0.0.0" { host = "127.0.0.1" } else if host == "::" { host = "::1" }
