@@ -16,9 +16,14 @@ import Synchronization
 /// produces the same events, and since none of them had been written, nothing fires twice and
 /// nothing pending is forgotten.
 ///
-/// Writes are batched: at most one a second while readings flow (a snapshot holds every series'
-/// rule state, too big to write per ingest batch), and at once for an operator action, which must
-/// be durable before the API answers.
+/// Writes are batched, because a snapshot holds every series' rule state (megabytes at thousands
+/// of series), too big to write per ingest batch:
+/// - events are written at most `flushInterval` (1 s) after they happen, so operators see them;
+/// - a cursor and snapshot with no event to go with them only every `stateFlushInterval` (30 s):
+///   writing them is what lets a restart skip re-evaluating, and re-evaluating 30 s of readings
+///   takes a fraction of a second, so writing them each second was most of what rules cost ingest;
+/// - at once for an operator action (which must be durable before the API answers), a gateway
+///   event, and at shutdown (`finish()`).
 public final class RulesStage: Sendable {
     private let store: ReadingStore
     let clock: any WallClock
@@ -29,6 +34,7 @@ public final class RulesStage: Sendable {
     /// end at that start-up, not from the beginning of the history.
     private let hasRules: Bool
     private let flushInterval: Duration
+    private let stateFlushInterval: Duration
     let inner: Mutex<Inner>
     /// Counts for the status API and `/metrics`.
     public let counters: AlertingCounters
@@ -52,9 +58,11 @@ public final class RulesStage: Sendable {
     /// Restores the engine and ticket book from the store (or starts them clean).
     public init(
         configuration: RulesConfiguration, store: ReadingStore, clock: any WallClock = SystemWallClock(),
-        counters: AlertingCounters = AlertingCounters(), flushInterval: Duration = .seconds(1), logger: Logger
+        counters: AlertingCounters = AlertingCounters(), flushInterval: Duration = .seconds(1),
+        stateFlushInterval: Duration = .seconds(30), logger: Logger
     ) throws {
         self.store = store
+        self.stateFlushInterval = max(stateFlushInterval, flushInterval)
         self.clock = clock
         self.logger = logger
         self.counters = counters
@@ -102,20 +110,30 @@ public final class RulesStage: Sendable {
         if !closures.isEmpty { try flush(force: true) }
     }
 
-    /// Evaluates every reading the store committed since the last call (at most `limit`), and
-    /// writes the results when a second has passed. Returns how many readings it evaluated.
-    /// Called by the ingest loop after the acks (it never delays one).
+    /// Evaluates every reading the store committed since the last call, and writes the results
+    /// when they are due (see `flush`). Returns how many readings it evaluated. Called by the
+    /// ingest loop after the acks (it never delays one), with the readings of the latest commits:
+    /// when they continue from the cursor they are evaluated from memory; otherwise (a backlog, a
+    /// restart) the store is read from the cursor, at most `limit` readings.
     @discardableResult
-    public func catchUp(limit: Int = 20_000) throws -> Int {
+    public func catchUp(limit: Int = 20_000, committed: CommittedReadings? = nil) throws -> Int {
         let evaluated = try inner.withLock { state -> Int in
             guard hasRules else { return 0 }
-            let readings = try store.readings(afterSeq: state.cursor, limit: limit)
-            guard let last = readings.last?.seq else { return 0 }
+            let readings: [Reading]
+            let through: Int64
+            if let committed, committed.afterSeq == state.cursor {
+                readings = committed.readings
+                through = committed.throughSeq
+            } else {
+                readings = try store.readings(afterSeq: state.cursor, limit: limit)
+                through = readings.last?.seq ?? state.cursor
+            }
+            guard through != state.cursor else { return 0 }
             let started = ContinuousClock.now
             var events: [AlertEvent] = []
             for reading in readings { state.engine.evaluate(reading, into: &events) }
             counters.evaluated(readings.count, in: ContinuousClock.now - started)
-            state.cursor = last
+            state.cursor = through
             state.dirty = true
             absorb(events, into: &state)
             return readings.count
@@ -177,11 +195,19 @@ public final class RulesStage: Sendable {
         }
     }
 
+    /// Writes what is pending at once (the gateway is stopping).
+    public func finish() throws {
+        try flush(force: true)
+    }
+
     /// Writes pending events, the snapshots and the cursor in one transaction: when `force`, or
-    /// when there is something to write and the flush interval has passed.
+    /// when there is something to write and its interval has passed (see the type's notes).
     func flush(force: Bool) throws {
         try inner.withLock { state in
-            guard state.dirty, force || ContinuousClock.now - state.lastFlush >= flushInterval else { return }
+            guard state.dirty else { return }
+            let hasEvents = !state.pendingAlertEvents.isEmpty || !state.pendingTicketEvents.isEmpty
+            let interval = hasEvents ? flushInterval : stateFlushInterval
+            guard force || ContinuousClock.now - state.lastFlush >= interval else { return }
             let output = try Self.output(&state, cursor: hasRules ? String(state.cursor) : Self.followStore)
             try store.commit(output)
             state.pendingAlertEvents.removeAll(keepingCapacity: true)

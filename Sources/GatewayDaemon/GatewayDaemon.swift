@@ -119,6 +119,9 @@ public enum GatewayDaemon {
             "routes": "\(configuration.routes.count)",
         ])
         try await group.run()
+        // Intake has stopped: write the rules' cursor and state, so the next start need not
+        // evaluate the last seconds again.
+        do { try rules.finish() } catch { logger.error("rules.write_failed", metadata: ["error": "\(error)"]) }
         logger.notice("gateway.stopped", metadata: ["ingest": "\(pipeline.counters.snapshot)"])
     }
 }

@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayStore
 
 /// A stage after the store (evaluate → alert/ticket; later forward): it consumes what the store
 /// committed, in store order, from its own cursor — so it never slows an acknowledgement and never
@@ -7,8 +8,11 @@ import GatewayCore
 /// The ingest loop calls it on its own thread: `catchUp()` after every batch's acks and about once
 /// a second while idle, `tick()` about once a second, `record(_:)` for gateway events.
 public protocol CommittedReadingsStage: Sendable {
-    /// Processes readings committed since the last call; returns how many.
-    @discardableResult func catchUp(limit: Int) throws -> Int
+    /// Processes readings committed since the last call; returns how many. `committed` is what the
+    /// latest commits stored, in memory: a stage whose cursor is at its `afterSeq` takes it from
+    /// there; any other stage (a backlog, a restart) reads the store from its cursor, at most
+    /// `limit` readings.
+    @discardableResult func catchUp(limit: Int, committed: CommittedReadings?) throws -> Int
     /// Lets wall time pass (time-based conditions, deadlines, expiries).
     func tick() throws
     /// A gateway event, such as a possible data gap.

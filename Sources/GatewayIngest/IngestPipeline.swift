@@ -30,8 +30,11 @@ public final class IngestPipeline: MQTTBatchHandler {
     private let lastMaintenanceWarning = Mutex<ContinuousClock.Instant?>(nil)
     private let lastStageTick = Mutex<ContinuousClock.Instant?>(nil)
     private let lastStageWarning = Mutex<ContinuousClock.Instant?>(nil)
-    /// Stages after the store (the rules), fed from the store after the acks.
+    /// Stages after the store (the rules), fed after the acks.
     private let stages: [any CommittedReadingsStage]
+    /// What the commits since the stages last ran stored, handed to them from memory: reading
+    /// back what was just written cost the rules a third of ingest throughput.
+    private let uncollected = Mutex<CommittedReadings?>(nil)
     private let limits: IngestSettings
 
     /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
@@ -68,7 +71,7 @@ public final class IngestPipeline: MQTTBatchHandler {
         }
         let result: CommitResult
         do {
-            result = try store.commit(ingest)
+            result = try store.commit(ingest, returningReadings: !stages.isEmpty)
         } catch {
             counters.recordCommitFailure()
             logger.error("ingest.commit_failed", metadata: [
@@ -82,6 +85,10 @@ public final class IngestPipeline: MQTTBatchHandler {
         if !ingest.quarantined.isEmpty {
             counters.countQuarantine(ingest.quarantined)
             logQuarantine(ingest.quarantined)
+        }
+        if let committed = result.committed {
+            // A gap between two commits (none is expected) only means the stages read the store.
+            uncollected.withLock { $0 = $0?.followed(by: committed) ?? committed }
         }
     }
 
@@ -115,11 +122,15 @@ public final class IngestPipeline: MQTTBatchHandler {
         let now = ContinuousClock.now
         let tickDue = Self.due(lastStageTick, now: now, every: .seconds(1))
         let limit = 20_000
+        let committed = uncollected.withLock { pending in
+            defer { pending = nil }
+            return pending
+        }
         for stage in stages {
             do {
                 // Wall time passes for the rules only once they have caught up with the store:
                 // during a backlog, event time comes from the backlog's readings.
-                let evaluated = try stage.catchUp(limit: limit)
+                let evaluated = try stage.catchUp(limit: limit, committed: committed)
                 if tickDue && evaluated < limit { try stage.tick() }
             } catch {
                 if Self.due(lastStageWarning, now: now, every: .seconds(60)) {

@@ -30,11 +30,47 @@ public struct CommitResult: Sendable, Equatable {
     public var quarantined: Int
     /// Gateway events written.
     public var events: Int
+    /// The readings this commit stored, with their seqs — only when the commit was asked for them
+    /// (`returningReadings`), so that the stages after the store can take them from memory instead
+    /// of reading back what was just written.
+    public var committed: CommittedReadings?
 
-    public init(stored: Int = 0, duplicates: Int = 0, quarantined: Int = 0, events: Int = 0) {
+    public init(
+        stored: Int = 0, duplicates: Int = 0, quarantined: Int = 0, events: Int = 0, committed: CommittedReadings? = nil
+    ) {
         self.stored = stored
         self.duplicates = duplicates
         self.quarantined = quarantined
         self.events = events
+        self.committed = committed
+    }
+}
+
+/// The readings of one commit, in store order: exactly the readings with a seq in
+/// (`afterSeq`, `throughSeq`], so a consumer whose cursor is at `afterSeq` may take them instead
+/// of querying the store, and move its cursor to `throughSeq`; a consumer whose cursor is
+/// elsewhere must read the store.
+///
+/// Seqs need not be consecutive: an insert skipped as a duplicate still uses up a seq
+/// (AUTOINCREMENT), which is why `throughSeq` is the store's, not the last reading's.
+public struct CommittedReadings: Sendable, Equatable {
+    /// The store's highest seq before this commit.
+    public var afterSeq: Int64
+    /// The store's highest seq after it.
+    public var throughSeq: Int64
+    /// The stored readings, each with its `seq`, ascending.
+    public var readings: [Reading]
+
+    public init(afterSeq: Int64, throughSeq: Int64, readings: [Reading]) {
+        self.afterSeq = afterSeq
+        self.throughSeq = throughSeq
+        self.readings = readings
+    }
+
+    /// This commit followed by `next`, when `next` continues it (else `nil`: there was a gap, and a
+    /// consumer must read the store).
+    public func followed(by next: CommittedReadings) -> CommittedReadings? {
+        guard next.afterSeq == throughSeq else { return nil }
+        return CommittedReadings(afterSeq: afterSeq, throughSeq: next.throughSeq, readings: readings + next.readings)
     }
 }

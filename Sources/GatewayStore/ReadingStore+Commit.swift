@@ -8,6 +8,9 @@ extension ReadingStore {
         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
         """
     static let probeMainSQL = "SELECT 1 FROM readings WHERE series_id = ? AND ts = ?"
+    /// The highest seq handed out so far: AUTOINCREMENT keeps it in `sqlite_sequence`, even after
+    /// the rows holding it moved to the main tier.
+    static let lastSeqSQL = "SELECT seq FROM sqlite_sequence WHERE name = 'readings_recent'"
 
     /// Stores one batch in ONE transaction and returns when it is durable (invariant 1).
     ///
@@ -17,9 +20,12 @@ extension ReadingStore {
     /// quarantine record (`invalid_value`) in the same transaction instead of failing the batch:
     /// a failed commit would withhold the acks and the broker would redeliver it forever.
     ///
+    /// With `returningReadings`, the result carries the stored readings with their seqs
+    /// (`CommitResult.committed`) for the stages after the store.
+    ///
     /// Throws a `StoreError` (`.diskFull` for `SQLITE_FULL`) with nothing written.
     @discardableResult
-    public func commit(_ batch: IngestBatch) throws -> CommitResult {
+    public func commit(_ batch: IngestBatch, returningReadings: Bool = false) throws -> CommitResult {
         try state.withLock { state in
             try checkOpen(state, "commit")
             if batch.isEmpty { return CommitResult() }
@@ -29,7 +35,14 @@ extension ReadingStore {
                 try queue.inTransaction(.immediate) { db in
                     result = CommitResult()
                     pending = PendingIdentities()
+                    if returningReadings {
+                        let last = try Int64.fetchOne(db.cachedStatement(sql: Self.lastSeqSQL)) ?? 0
+                        result.committed = CommittedReadings(afterSeq: last, throughSeq: last, readings: [])
+                    }
                     try insertReadings(batch.readings, db, state, &pending, &result)
+                    if returningReadings, !batch.readings.isEmpty {
+                        result.committed?.throughSeq = try Int64.fetchOne(db.cachedStatement(sql: Self.lastSeqSQL)) ?? 0
+                    }
                     for record in batch.quarantined {
                         try insertQuarantine(record, db)
                         result.quarantined += 1
@@ -91,7 +104,16 @@ extension ReadingStore {
             insert.bind(5, Int64(reading.quality.rawValue))
             insert.bind(6, topicID)
             try insert.run()
-            if db.changesCount == 1 { result.stored += 1 } else { result.duplicates += 1 }
+            guard db.changesCount == 1 else {
+                result.duplicates += 1
+                continue
+            }
+            result.stored += 1
+            if result.committed != nil {
+                var stored = reading
+                stored.seq = db.lastInsertedRowID
+                result.committed?.readings.append(stored)
+            }
         }
     }
 

@@ -113,7 +113,7 @@ extension ReadingStore {
             try checkOpen(state, "rules.last_seq")
             return try StoreError.context(path: path, operation: "rules.last_seq") {
                 try queue.read { db in
-                    try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'readings_recent'") ?? 0
+                    try Int64.fetchOne(db, sql: Self.lastSeqSQL) ?? 0
                 }
             }
         }
