@@ -36,8 +36,12 @@ enum ConfigurationDecoder {
         let api = sections.optional("api").map(APISection.decode) ?? APISettings()
         let routes = sections.required("routes", "a list of routes (topic filter → readings)")
             .flatMap { RouteSection.decodeAll($0, protocolVersion: broker?.protocolVersion) }
+        var devices = sections.optional("devices").map(DevicesSection.decode) ?? DeviceRegistry()
+        if let routes, routes.contains(where: { !$0.attributes.isEmpty }) {
+            devices.routes = routes.map { .init(filter: $0.matchFilter, attributes: $0.attributes) }
+        }
         let rules = RulesConfiguration(
-            devices: sections.optional("devices").map(DevicesSection.decode) ?? DeviceRegistry(),
+            devices: devices,
             rules: sections.optional("rules").map(RulesSection.decode) ?? [],
             calendar: sections.optional("calendar").map(CalendarSection.decode) ?? WorkCalendar(),
             alerting: sections.optional("alerting").map(AlertingSection.decode) ?? AlertingSettings()

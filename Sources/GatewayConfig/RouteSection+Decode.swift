@@ -6,7 +6,7 @@ import GatewayCore
 enum RouteSection {
     static let keys = [
         "id", "topic", "qos", "format", "utility", "site", "device", "timestamp", "metrics",
-        "max_future_skew", "max_age",
+        "max_future_skew", "max_age", "attributes",
     ] + FormatOptionsSection.formatKeys
     static let filterExpectation = "an MQTT topic filter such as utilities/water/+/+/telemetry"
     static let qos2Explanation =
@@ -93,13 +93,17 @@ enum RouteSection {
             maxAge = value
         }
 
+        // Attributes of every device on this route, for rule matches (DeviceRegistry).
+        let attributesNode = route.optional("attributes")
+        let attributes = attributesNode.flatMap(AttributesSection.decode)
+
         guard let id = decoded.id, let topic, let utility, let site, let device, let metrics,
-            timestampNode == nil || timestamp != nil
+            timestampNode == nil || timestamp != nil, attributesNode == nil || attributes != nil
         else { return decoded }
         decoded.route = RouteConfiguration(
             id: id, topic: topic, qos: qos, format: format, utility: utility, site: site, device: device,
             timestamp: timestamp, metrics: metrics, formatOptions: formatOptions,
-            maxFutureSkewSeconds: maxFutureSkew, maxAgeSeconds: maxAge
+            maxFutureSkewSeconds: maxFutureSkew, maxAgeSeconds: maxAge, attributes: attributes ?? [:]
         )
         return decoded
     }

@@ -132,3 +132,44 @@ struct AlertingSectionTests {
                           containing: ["end_below must not exceed it"])
     }
 }
+
+@Suite("Route attributes")
+struct RouteAttributesTests {
+    static let config = """
+        gateway: { id: site-01 }
+        broker: { url: mqtt://localhost }
+        routes:
+          - { topic: "plant/+", utility: water, site: plant, device: "{topic.1}", attributes: { point: plant_outlet },
+              metrics: [{ name: chlorine_free, path: c, unit: mg/L }] }
+          - { topic: "+/+", utility: water, site: net, device: "{topic.1}", metrics: [{ name: chlorine_free, path: c, unit: mg/L }] }
+          - { topic: "taps/+", utility: water, site: net, device: "{topic.1}", attributes: { point: tap, expected_interval: 5m },
+              metrics: [{ name: chlorine_free, path: c, unit: mg/L }] }
+        devices:
+          - { device: "a-9", attributes: { point: tap } }
+        """
+
+    @Test("a route's attributes apply to the devices it takes; a devices entry overrides; the first matching route decides")
+    func precedence() throws {
+        let configuration = try #require(load(Self.config)).configuration
+        #expect(configuration.routes.map(\.attributes) == [["point": "plant_outlet"], [:], ["point": "tap", "expected_interval": "5m"]])
+        let registry = configuration.rules.devices
+        #expect(registry.attributes(utility: .water, site: "plant", device: "a-1", topic: "plant/a-1") == ["point": "plant_outlet"])
+        #expect(registry.attributes(utility: .water, site: "plant", device: "a-9", topic: "plant/a-9") == ["point": "tap"])
+        // "taps/t-1" matches "+/+" first, as in the decoder: the third route never takes it.
+        #expect(registry.attributes(utility: .water, site: "net", device: "t-1", topic: "taps/t-1").isEmpty)
+        #expect(registry.attributes(utility: .water, site: "plant", device: "a-1").isEmpty, "no topic, no route")
+    }
+
+    @Test("problems in a route's attributes name the route's key path and line")
+    func problems() {
+        expectOnlyProblem(
+            in: """
+                gateway: { id: site-01 }
+                broker: { url: mqtt://localhost }
+                routes:
+                  - { topic: "a/+", utility: water, site: s, device: "{topic.1}", attributes: { safety: maybe },
+                      metrics: [{ name: flow, path: f, unit: L/s }] }
+                """,
+            at: "routes[0].attributes.safety", line: 4, containing: ["true or false", "'maybe'"])
+    }
+}

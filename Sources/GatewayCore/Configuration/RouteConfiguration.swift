@@ -23,12 +23,17 @@ public struct RouteConfiguration: Sendable, Hashable {
     public var maxFutureSkewSeconds: Double
     /// How far an event time may be behind the time of receipt. Default 7 days.
     public var maxAgeSeconds: Double
+    /// Device attributes for every device whose messages this route takes (`attributes:`); a
+    /// `devices:` entry overrides them (see ``DeviceRegistry``).
+    public var attributes: [String: String]
 
     public init(
         id: String, topic: String, qos: Int = 1, format: String = "json", utility: FieldTemplate,
         site: FieldTemplate, device: FieldTemplate, timestamp: TimestampMapping? = nil, metrics: [MetricMapping],
-        formatOptions: [String: OptionValue] = [:], maxFutureSkewSeconds: Double = 300, maxAgeSeconds: Double = 7 * 86_400
+        formatOptions: [String: OptionValue] = [:], maxFutureSkewSeconds: Double = 300, maxAgeSeconds: Double = 7 * 86_400,
+        attributes: [String: String] = [:]
     ) {
+        self.attributes = attributes
         self.id = id
         self.topic = topic
         self.qos = qos

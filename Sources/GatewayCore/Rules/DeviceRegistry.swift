@@ -1,6 +1,11 @@
-/// Device attributes by id glob (`devices:` in the configuration): what tells a 220 V meter from a
-/// 380 V one, a plant-outlet analyser from a tap one, natural gas from LPG (DESIGN §4). Entries
-/// apply in order; a later entry's attribute overrides an earlier one's for the same key.
+/// Device attributes by id glob (`devices:` in the configuration) and by route (a route's own
+/// `attributes:`): what tells a 220 V meter from a 380 V one, a plant-outlet analyser from a tap
+/// one, natural gas from LPG (DESIGN §4).
+///
+/// Precedence, lowest first: the attributes of the route that took the reading's message, then the
+/// `devices:` entries in order (a later entry overrides an earlier one's value of the same key).
+/// Routes go first because they are the coarser statement ("everything on this feed is a tap
+/// analyser"), entries name devices.
 public struct DeviceRegistry: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         /// Globs on the device id and (optionally) the site and utility.
@@ -17,15 +22,34 @@ public struct DeviceRegistry: Sendable, Hashable {
         }
     }
 
-    public var entries: [Entry]
+    /// One route's topic filter and attributes.
+    public struct RouteAttributes: Sendable, Hashable {
+        /// The filter a message's topic is matched against (without a `$share/` prefix).
+        public var filter: String
+        public var attributes: [String: String]
 
-    public init(entries: [Entry] = []) {
-        self.entries = entries
+        public init(filter: String, attributes: [String: String]) {
+            self.filter = filter
+            self.attributes = attributes
+        }
     }
 
-    /// The attributes of one device, merged over every matching entry in order.
-    public func attributes(utility: Utility, site: String, device: String) -> [String: String] {
+    public var entries: [Entry]
+    /// Every route in configuration order — those without attributes too, because the route that
+    /// took a message is the FIRST whose filter matches its topic, as in the decoder.
+    public var routes: [RouteAttributes]
+
+    public init(entries: [Entry] = [], routes: [RouteAttributes] = []) {
+        self.entries = entries
+        self.routes = routes
+    }
+
+    /// The attributes of one device, seen on `topic`: its route's, then every matching entry's.
+    public func attributes(utility: Utility, site: String, device: String, topic: String? = nil) -> [String: String] {
         var merged: [String: String] = [:]
+        if let topic, let route = routes.first(where: { TopicFilter.matches(filter: $0.filter, topic: topic) }) {
+            merged = route.attributes
+        }
         for entry in entries
         where (entry.utility == nil || entry.utility == utility) && entry.site.matches(site) && entry.device.matches(device) {
             merged.merge(entry.attributes) { _, new in new }

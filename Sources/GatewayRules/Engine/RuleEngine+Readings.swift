@@ -29,7 +29,8 @@ extension RuleEngine {
         if let top = timers.first, top.due < time { runTimers(through: time - 1, into: &events) }
         if time > (watermark ?? .min) { watermark = time }
 
-        let slot = seriesSlot(utility: reading.utility, site: reading.site, device: reading.device, metric: reading.metric)
+        let slot = seriesSlot(
+            utility: reading.utility, site: reading.site, device: reading.device, metric: reading.metric, topic: reading.topic)
         let first = series[slot].firstTracker
         let end = first + series[slot].trackerCount
         var index = first

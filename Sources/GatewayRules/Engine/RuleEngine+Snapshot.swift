@@ -23,6 +23,9 @@ public struct RuleEngineState: Sendable, Hashable, Codable {
 
     struct SeriesState: Sendable, Hashable, Codable {
         var key: SeriesKey
+        /// The topic of the series' first reading (its route's attributes); absent in snapshots
+        /// written before routes had attributes.
+        var topic: String?
         var rules: [RuleState]
     }
 
@@ -51,7 +54,7 @@ extension RuleEngine {
             alerts: activeAlerts,
             series: series.map { slot in
                 RuleEngineState.SeriesState(
-                    key: slot.key,
+                    key: slot.key, topic: slot.topic,
                     rules: (slot.firstTracker..<(slot.firstTracker + slot.trackerCount)).map {
                         RuleEngineState.RuleState(ruleID: definitions[trackers[$0].ruleIndex].id, state: trackers[$0].s)
                     })
@@ -82,7 +85,7 @@ extension RuleEngine {
         }
         var kept = Set<String>()
         for saved in state.series {
-            let slot = addSeries(saved.key)
+            let slot = addSeries(saved.key, topic: saved.topic)
             let first = series[slot].firstTracker
             for index in first..<(first + series[slot].trackerCount) {
                 let ruleID = definitions[trackers[index].ruleIndex].id

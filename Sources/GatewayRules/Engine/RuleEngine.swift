@@ -120,6 +120,8 @@ public struct RuleEngine: Sendable {
 /// One known series and its trackers (contiguous in `trackers`).
 struct SeriesSlot: Sendable {
     let key: SeriesKey
+    /// The topic of the series' first reading: which route's attributes it has.
+    let topic: String?
     let deviceIndex: Int
     let firstTracker: Int
     let trackerCount: Int
@@ -144,14 +146,17 @@ struct SiteSlot: Sendable {
 extension RuleEngine {
     /// The series of a reading, resolving its rules on first sight (cached from then on).
     @inline(__always)
-    mutating func seriesSlot(utility: Utility, site: String, device: String, metric: String) -> Int {
+    mutating func seriesSlot(utility: Utility, site: String, device: String, metric: String, topic: String) -> Int {
         let key = SeriesKey(utility: utility, site: site, device: device, metric: metric)
         if let index = seriesIndex[key] { return index }
-        return addSeries(key)
+        return addSeries(key, topic: topic)
     }
 
-    mutating func addSeries(_ key: SeriesKey) -> Int {
-        let attributes = configuration.devices.attributes(utility: key.utility, site: key.site, device: key.device)
+    /// A new series: its attributes (from the route of its first reading's topic and the device
+    /// registry) decide which rules apply, once.
+    mutating func addSeries(_ key: SeriesKey, topic: String?) -> Int {
+        let attributes = configuration.devices.attributes(
+            utility: key.utility, site: key.site, device: key.device, topic: topic)
         let deviceSafety = (attributes[DeviceAttribute.safety]?.lowercased()).map { $0 == "true" || $0 == "yes" } ?? false
         let device = deviceSlot(DeviceKey(site: key.site, device: key.device))
         let site = siteSlot(key.site)
@@ -174,7 +179,8 @@ extension RuleEngine {
                     safety: definition.safety || deviceSafety, isNoData: rule.isNoData,
                     noDataMillis: noDataMillis, scheduledAt: nil, s: TrackerState()))
         }
-        series.append(SeriesSlot(key: key, deviceIndex: device, firstTracker: first, trackerCount: trackers.count - first))
+        series.append(SeriesSlot(
+            key: key, topic: topic, deviceIndex: device, firstTracker: first, trackerCount: trackers.count - first))
         seriesIndex[key] = index
         return index
     }
