@@ -46,13 +46,31 @@ public enum GatewayDaemon {
         return (configuration, decoder)
     }
 
-    /// Runs the gateway until it is asked to stop.
+    /// How one run of the gateway ended.
+    enum RunOutcome {
+        /// Asked to stop (SIGTERM, SIGINT).
+        case stopped
+        /// The store file was found damaged: start again, on a fresh store (`StoreDamageWatch`).
+        case storeDamaged
+    }
+
+    /// Runs the gateway until it is asked to stop — starting it again, in-process, on a fresh store
+    /// if its store file is found damaged.
     public static func run(configuration: GatewayConfiguration, decoder: MessageDecoder, logger: Logger) async throws {
+        while try await runOnce(configuration: configuration, decoder: decoder, logger: logger) == .storeDamaged {
+            logger.notice("gateway.restarting", metadata: ["reason": "the store file was damaged"])
+        }
+    }
+
+    static func runOnce(configuration: GatewayConfiguration, decoder: MessageDecoder, logger: Logger) async throws -> RunOutcome {
         let stateDirectory = configuration.gateway.stateDirectory
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        let store = try ReadingStore(
+        // A damaged file (SQLite says so at open, or a previous run marked it) is moved aside and a
+        // fresh store started: the gateway must keep taking readings, not fail at every start.
+        let (store, damaged) = try ReadingStore.openRecovering(
             path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous,
-            logger: logger)
+            logger: logger, now: SystemWallClock().now())
+        let damage = StoreDamageWatch(path: configuration.gateway.databasePath, logger: logger)
         logger.notice("store.opened", metadata: [
             "store.path": "\(configuration.gateway.databasePath)", "store.generation": "\(store.generation)",
             "store.synchronous": "\(configuration.storage.synchronous.rawValue)",
@@ -84,9 +102,11 @@ public enum GatewayDaemon {
         let rules = try RulesStage(
             configuration: configuration.rules, store: store,
             counters: AlertingCounters(metricsFactory: metricsFactory), logger: logger)
+        if let damaged { try recordRecovery(damaged, store: store, rules: rules) }
+        if store.previousRunEndedUncleanly { damage.checkInBackground() }
         let pipeline = IngestPipeline(
             decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
-            sessionKey: sessionKey, stages: [rules], logger: logger)
+            sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) }, logger: logger)
         let options = MQTTClientOptions(
             broker: broker, password: password, subscriptions: subscriptions,
             statusTopic: configuration.gateway.statusTopic)
@@ -118,10 +138,24 @@ public enum GatewayDaemon {
             "gateway.id": "\(configuration.gateway.id)", "mqtt.broker": "\(broker.url)",
             "routes": "\(configuration.routes.count)",
         ])
+        damage.onDetected { Task { await group.triggerGracefulShutdown() } }
         try await group.run()
         // Intake has stopped: write the rules' cursor and state, so the next start need not
         // evaluate the last seconds again.
         do { try rules.finish() } catch { logger.error("rules.write_failed", metadata: ["error": "\(error)"]) }
         logger.notice("gateway.stopped", metadata: ["ingest": "\(pipeline.counters.snapshot)"])
+        return damage.detected ? .storeDamaged : .stopped
+    }
+
+    /// A fresh store replaced a damaged one: an event in the new store, and a critical alert
+    /// (`gateway.store_recovered`) that says where the old file is.
+    static func recordRecovery(_ damaged: DamagedStore, store: ReadingStore, rules: RulesStage) throws {
+        let event = GatewayEvent(
+            timestamp: SystemWallClock().now(), kind: .storeRecovered,
+            message: "the store file was damaged (\(damaged.reason)); it was moved aside to \(damaged.movedTo) "
+                + "and a fresh store (generation \(store.generation)) started. Readings stored before are "
+                + "only in that file: salvage them with `sqlite3 \(damaged.movedTo) .recover`")
+        try store.commit(IngestBatch(events: [event]))
+        try rules.record(event)
     }
 }

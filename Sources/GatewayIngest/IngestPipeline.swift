@@ -36,6 +36,10 @@ public final class IngestPipeline: MQTTBatchHandler {
     /// back what was just written cost the rules a third of ingest throughput.
     private let uncollected = Mutex<CommittedReadings?>(nil)
     private let limits: IngestSettings
+    /// Called when SQLite reports the store file damaged during operation (see
+    /// `ReadingStore.markDamaged`): the daemon marks it and restarts on a fresh store, rather than
+    /// failing every commit from then on.
+    private let onStoreDamage: (@Sendable (StoreError) -> Void)?
 
     /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
     ///   session is persistent, so that a lost session can be told apart from the first one.
@@ -43,8 +47,10 @@ public final class IngestPipeline: MQTTBatchHandler {
         decoder: MessageDecoder, store: ReadingStore, counters: IngestCounters = IngestCounters(),
         link: BrokerLinkTracker = BrokerLinkTracker(filters: []),
         limits: IngestSettings = IngestSettings(), sessionKey: String?, clock: any WallClock = SystemWallClock(),
-        stages: [any CommittedReadingsStage] = [], logger: Logger
+        stages: [any CommittedReadingsStage] = [], onStoreDamage: (@Sendable (StoreError) -> Void)? = nil,
+        logger: Logger
     ) {
+        self.onStoreDamage = onStoreDamage
         self.link = link
         self.stages = stages
         self.limits = limits
@@ -77,6 +83,7 @@ public final class IngestPipeline: MQTTBatchHandler {
             logger.error("ingest.commit_failed", metadata: [
                 "batch.messages": "\(batch.count)", "error": "\(error)",
             ])
+            reportIfDamaged(error)
             throw error
         }
         counters.recordCommitted(
@@ -107,6 +114,7 @@ public final class IngestPipeline: MQTTBatchHandler {
                 }
             }
         } catch {
+            reportIfDamaged(error)
             // Housekeeping only reorganises or bounds what is already committed and counted: a
             // failure delays it, loses nothing, and the next call tries again — about once a
             // second while idle, so the warning is logged at most once a minute.
@@ -133,11 +141,18 @@ public final class IngestPipeline: MQTTBatchHandler {
                 let evaluated = try stage.catchUp(limit: limit, committed: committed)
                 if tickDue && evaluated < limit { try stage.tick() }
             } catch {
+                reportIfDamaged(error)
                 if Self.due(lastStageWarning, now: now, every: .seconds(60)) {
                     logger.warning("rules.evaluation_failed", metadata: ["error": "\(error)"])
                 }
             }
         }
+    }
+
+    /// Hands a damaged-store error to `onStoreDamage`; other errors are the caller's to handle.
+    private func reportIfDamaged(_ error: any Error) {
+        guard let storeError = error as? StoreError, storeError.code == .corrupt else { return }
+        onStoreDamage?(storeError)
     }
 
     /// Whether `every` has passed since the instant in `last` (and if so, records `now`).

@@ -88,6 +88,9 @@ public final class ReadingStore: Sendable {
     /// The random id the database was created with; a new file means a new generation, so a
     /// consumer keyed on (generation, seq) can tell a reset store from a continuing one.
     public let generation: String
+    /// Whether the previous writer never closed the store (kill -9, a crash, power loss): the
+    /// daemon then runs a full integrity check in the background (`StoreIntegrity`).
+    public let previousRunEndedUncleanly: Bool
 
     let queue: DatabaseQueue
     let logger: Logger
@@ -156,6 +159,17 @@ public final class ReadingStore: Sendable {
                 return (generation, watermark, recent)
             }
         }
+        // `running` until close(): finding it at open means the last run ended without closing
+        // (kill -9, a crash, power loss), and a full integrity check is due — in the background.
+        previousRunEndedUncleanly = try StoreError.context(path: path, operation: "open") {
+            try queue.write { db in
+                let before = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [MetaKey.openState])
+                try db.execute(
+                    sql: "INSERT INTO meta(key, value) VALUES (?, 'running') ON CONFLICT(key) DO UPDATE SET value = 'running'",
+                    arguments: [MetaKey.openState])
+                return before == "running"
+            }
+        }
         generation = opened.0
         var initial = WriterState()
         initial.watermark = opened.1
@@ -184,7 +198,7 @@ public final class ReadingStore: Sendable {
     }
 
     /// Sets a `meta` value (its own small transaction). Keys the store owns (`generation`, `schema`,
-    /// `created_at`, `merge_watermark_ts`) cannot be set this way.
+    /// `created_at`, `merge_watermark_ts`, `open_state`) cannot be set this way.
     public func setMetaValue(_ key: String, _ value: String) throws {
         guard !MetaKey.reserved.contains(key) else {
             throw StoreError(
@@ -209,7 +223,10 @@ public final class ReadingStore: Sendable {
         try state.withLock { state in
             guard !state.isClosed else { return }
             try StoreError.context(path: path, operation: "close") {
-                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA optimize") }
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA optimize")
+                    try db.execute(sql: "UPDATE meta SET value = 'closed' WHERE key = ?", arguments: [MetaKey.openState])
+                }
                 try queue.close()
             }
             state.isClosed = true
@@ -241,5 +258,7 @@ public final class ReadingStore: Sendable {
 enum MetaKey {
     static let generation = "generation"
     static let mergeWatermark = "merge_watermark_ts"
-    static let reserved: Set<String> = ["generation", "schema", "created_at", "merge_watermark_ts"]
+    /// `running` while a writer has the store open, `closed` after a clean close.
+    static let openState = "open_state"
+    static let reserved: Set<String> = ["generation", "schema", "created_at", "merge_watermark_ts", "open_state"]
 }

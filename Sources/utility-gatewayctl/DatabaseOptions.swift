@@ -24,19 +24,24 @@ struct DatabaseOptions: ParsableArguments {
         try Self.openReader(config: config, database: database)
     }
 
+    /// The database file: `--database`, or the one of the configuration named by `--config`.
+    func databasePath() throws -> String {
+        try Self.databasePath(config: config, database: database)
+    }
+
+    static func databasePath(config: String?, database: String?) throws -> String {
+        if let database { return database }
+        guard let config else { throw CtlFailure("give either --config FILE or --database FILE") }
+        do {
+            return try ConfigurationLoader.load(path: config, options: .init(checkFiles: false)).configuration.gateway.databasePath
+        } catch {
+            throw CtlFailure("\(error)")
+        }
+    }
+
     /// The database named by `--database`, or the one of the configuration named by `--config`.
     static func openReader(config: String?, database: String?) throws -> StoreReader {
-        let path: String
-        if let database {
-            path = database
-        } else {
-            guard let config else { throw CtlFailure("give either --config FILE or --database FILE") }
-            do {
-                path = try ConfigurationLoader.load(path: config, options: .init(checkFiles: false)).configuration.gateway.databasePath
-            } catch {
-                throw CtlFailure("\(error)")
-            }
-        }
+        let path = try databasePath(config: config, database: database)
         do {
             return try StoreReader(path: path)
         } catch {

@@ -15,6 +15,6 @@ struct GatewayCtl: AsyncParsableCommand {
         abstract: "See a utility gateway's state, query its history, and work its alerts and tickets.",
         subcommands: [
             StatusCommand.self, ReadingsCommand.self, QuarantineCommand.self, SummaryCommand.self, EventsCommand.self,
-            AlertsCommand.self, TicketsCommand.self, DevicesCommand.self,
+            AlertsCommand.self, TicketsCommand.self, DevicesCommand.self, StoreCommand.self,
         ])
 }

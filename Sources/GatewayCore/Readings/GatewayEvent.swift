@@ -8,6 +8,9 @@ public struct GatewayEvent: Sendable, Hashable {
         case possibleDataGap = "possible_data_gap"
         /// The first connection of a new store created the broker session.
         case sessionCreated = "session_created"
+        /// SQLite reported the store file damaged; it was moved aside and a fresh store (a new
+        /// generation) started. What the old file held is not in the live store.
+        case storeRecovered = "store_recovered"
     }
 
     public var timestamp: EpochMillis

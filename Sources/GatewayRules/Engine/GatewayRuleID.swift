@@ -8,7 +8,10 @@ public enum GatewayRuleID {
     /// `ticket.overdue` alert"); the alert's metric names the ticket (`ticket:T3`).
     public static let ticketOverdue = "ticket.overdue"
 
+    /// The store file was damaged and replaced by a fresh one (`GatewayEvent.Kind.storeRecovered`).
+    public static let storeRecovered = "gateway.store_recovered"
+
     /// Alerts that report an event rather than a condition: nothing returns them to normal, so an
     /// operator's acknowledgement ends them.
-    public static let endedByAcknowledgement: Set<String> = [possibleDataGap, ticketOverdue]
+    public static let endedByAcknowledgement: Set<String> = [possibleDataGap, ticketOverdue, storeRecovered]
 }

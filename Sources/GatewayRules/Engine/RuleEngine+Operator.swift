@@ -151,15 +151,23 @@ extension RuleEngine {
         return events
     }
 
-    /// Something the gateway noticed about itself. A `possible_data_gap` becomes an alert
-    /// (`gateway.possible_data_gap`, a safety alert: never shelved or flooded) that operators
+    /// Something the gateway noticed about itself. A `possible_data_gap` (warning) or a
+    /// `store_recovered` (critical) becomes an alert (`gateway.possible_data_gap`,
+    /// `gateway.store_recovered`; safety alerts: never shelved or flooded) that operators
     /// acknowledge, which also ends it. Other kinds raise nothing.
     public mutating func recordGatewayEvent(_ event: GatewayEvent) -> [AlertEvent] {
-        guard event.kind == .possibleDataGap else { return [] }
+        let ruleID: String
+        let severity: Severity
+        switch event.kind {
+        case .possibleDataGap: (ruleID, severity) = (GatewayRuleID.possibleDataGap, .warning)
+        // Readings the gateway acknowledged are now only in the moved-aside file: critical.
+        case .storeRecovered: (ruleID, severity) = (GatewayRuleID.storeRecovered, .critical)
+        case .sessionCreated: return []
+        }
         let id = newAlertID()
         let record = AlertRecord(
-            id: id, ruleID: GatewayRuleID.possibleDataGap, utility: nil, site: "*", device: "*", metric: "*",
-            state: .activeUnack, severity: .warning, since: event.timestamp, value: nil, threshold: nil,
+            id: id, ruleID: ruleID, utility: nil, site: "*", device: "*", metric: "*",
+            state: .activeUnack, severity: severity, since: event.timestamp, value: nil, threshold: nil,
             risk: Risk(level: .high, category: .technical), safety: true, ticket: false)
         alerts[id] = record
         return [record.event(kind: .activated, previousState: nil, time: event.timestamp, note: event.message)]
