@@ -87,7 +87,7 @@ struct OutcomeVerifier {
             if let by = expected.byMillis { text += " by +\(Self.offset(by))" }
             let found: String
             if let alert = inTime.last ?? reaching.last ?? candidates.last {
-                found = "\(alert.row.id) \(alert.row.ruleID) \(alert.row.device) \(alert.severities.sorted().joined(separator: "→")) since +\(Self.offset(alert.row.since - simulatedStart))"
+                found = "\(alert.row.id) \(alert.row.ruleID) \(alert.row.device) \(alert.severities.sorted().joined(separator: "/")) since +\(Self.offset(alert.row.since - simulatedStart))"
             } else {
                 found = "none"
             }
