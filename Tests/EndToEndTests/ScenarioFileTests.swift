@@ -59,6 +59,34 @@ import Testing
         #expect(result.stderr.contains("--broker-restart-cmd CMD"), "\(result.stderr)")
     }
 
+    /// With `--config`, devices the gateway would not read as the scenario means are refused
+    /// before the run (here: a JSON water meter with a metric its route does not map, and without
+    /// one the route requires).
+    @Test func devicesMustFitTheGatewayRoutes() throws {
+        let directory = try TemporaryDirectory(prefix: "scenario-files")
+        let sections = try ScenarioSupport.gatewaySections()
+        let config = directory.file("gateway.yaml")
+        try """
+            gateway: { id: check, state_dir: \(directory.file("state").path) }
+            broker: { url: "mqtt://127.0.0.1:9" }
+            \(sections.routes)
+            \(sections.extra)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let file = directory.file("misfit.yaml")
+        try """
+            scenario: misfit
+            duration: 2m
+            devices:
+              - { id: wm-1, utility: water, site: north, format: json, metrics: { pressure: 420, turbidity: 0.2 } }
+              - { id: wm-2, utility: water, site: north, format: csv, metrics: { pressure: 420 } }
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try ScenarioSupport.runSim(["run", file.path, "--broker", "mqtt://127.0.0.1:9", "--config", config.path], in: directory)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("\(file.path): device wm-1: route 'sim-json-water' does not map turbidity (it maps flow, pressure)"), "\(result.stderr)")
+        #expect(result.stderr.contains("device wm-1: route 'sim-json-water' also expects flow, which the device does not report"), "\(result.stderr)")
+        #expect(!result.stderr.contains("wm-2"), "\(result.stderr)")
+    }
+
     @Test func thePlanIsTheSameForTheSameSeed() throws {
         let directory = try TemporaryDirectory(prefix: "scenario-files")
         let scenario = ScenarioSupport.scenario("normal-day.yaml")

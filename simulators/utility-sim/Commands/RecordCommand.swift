@@ -12,7 +12,7 @@ struct RecordCommand: ParsableCommand {
         abstract: "Record the messages of a topic filter to a capture file (JSON lines).",
         discussion: """
             Subscribes with QoS 1 and a clean session, and writes one line per message (topic, payload \
-            as base64, QoS, retain, milliseconds since the first message); see README → Simulator → \
+            as base64, QoS, retain, milliseconds since the first message); see README → Simulating devices → \
             Record and replay. Stops after --duration, after --count messages, or on SIGINT/SIGTERM.
             """)
 

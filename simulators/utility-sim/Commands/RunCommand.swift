@@ -24,7 +24,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Speed-up over real time (1 or more); default: the scenario's `speed`.") var speed: Double?
     @Option(help: "Seed of the value generator; default: the scenario's `seed`.") var seed: UInt64?
     @Flag(help: "After the run, check the expected outcomes against the gateway (needs --config).") var verify = false
-    @Option(help: ArgumentHelp("The gateway's configuration file (for its database).", valueName: "gateway.yaml"))
+    @Option(help: ArgumentHelp("The gateway's configuration file: its database for --verify; its routes are checked against the scenario's devices.", valueName: "gateway.yaml"))
     var config: String?
     @Option(help: ArgumentHelp("How long --verify waits for the expected outcomes, in seconds.", valueName: "seconds"))
     var verifyTimeout: Double = 60
@@ -56,6 +56,13 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
+        let speed = self.speed ?? scenario.speed
+        let seed = self.seed ?? scenario.seed
+        let plan = ScenarioPlan(scenario: scenario, seed: seed)
+        if dryRun {
+            ScenarioRunner.printPlan(plan, scenario: scenario)
+            return
+        }
         if scenario.needsBrokerControl && brokerRestartCmd == nil {
             let times = scenario.events.filter { if case .brokerRestart = $0.kind { true } else { false } }
                 .map { "+" + OutcomeVerifier.offset($0.atMillis) }.joined(separator: ", ")
@@ -69,20 +76,22 @@ struct RunCommand: ParsableCommand {
         var databasePath: String?
         if let config {
             do {
-                databasePath = try ConfigurationLoader.load(path: config).configuration.gateway.databasePath
+                let configuration = try ConfigurationLoader.load(path: config).configuration
+                databasePath = configuration.gateway.databasePath
+                let problems = RouteCheck.problems(scenario, routes: configuration.routes)
+                if !problems.isEmpty {
+                    let lines = problems.map { "\(scenarioPath): \($0)" }.joined(separator: "\n")
+                    FileHandle.standardError.write(Data("the scenario does not fit the gateway configuration \(config):\n\(lines)\n".utf8))
+                    throw ExitCode(2)
+                }
+            } catch let error as ExitCode {
+                throw error
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(2)
             }
         }
 
-        let speed = self.speed ?? scenario.speed
-        let seed = self.seed ?? scenario.seed
-        let plan = ScenarioPlan(scenario: scenario, seed: seed)
-        if dryRun {
-            ScenarioRunner.printPlan(plan, scenario: scenario)
-            return
-        }
         var options = MQTTPublisherOptions(url: BrokerURL(parsing: broker ?? "")!, clientID: clientID ?? "utility-sim-\(getpid())")
         options.maxInFlight = maxInFlight
         options.inFlightWaitTimeoutSeconds = 120

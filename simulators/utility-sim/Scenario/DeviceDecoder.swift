@@ -7,9 +7,10 @@ enum DeviceDecoder {
 
     static func decode(_ node: ScenarioNode, defaultInterval: Int64) -> ScenarioDevice? {
         guard let map = node.mapping(known: keys) else { return nil }
+        // Ids and sites go into topics, XML attributes and line-protocol tags unescaped: keep them plain.
         let id = map.required("id", "the device id, such as wm-101")?.text("a device id")
-        if let id, id.contains(where: { "/+#".contains($0) }) {
-            map.optional("id")?.report("a device id is one topic level: no '/', '+' or '#'; got '\(id)'")
+        if let id, !id.allSatisfy(Self.isPlain) {
+            map.optional("id")?.report("expected a device id of letters, digits, '-', '_', '.' or ':'; got '\(id)'")
         }
         let utility = map.required("utility", "water, power or gas").flatMap { utilityNode -> Utility? in
             guard let text = utilityNode.text("water, power or gas") else { return nil }
@@ -20,6 +21,9 @@ enum DeviceDecoder {
             return utility
         }
         let site = map.required("site", "the site, such as north")?.text("a site")
+        if let site, !site.allSatisfy(Self.isPlain) {
+            map.optional("site")?.report("expected a site of letters, digits, '-', '_', '.' or ':'; got '\(site)'")
+        }
         let format = map.optional("format").flatMap { formatNode -> PayloadFormat? in
             let names = PayloadFormat.allCases.map(\.rawValue).joined(separator: ", ")
             guard let text = formatNode.text("one of \(names)") else { return nil }
@@ -30,7 +34,7 @@ enum DeviceDecoder {
             return format
         } ?? .json
         let interval = map.optional("interval")?.duration() ?? defaultInterval
-        if interval <= 0 { map.optional("interval")?.report("expected a reporting interval above 0") }
+        if interval <= 0 { (map.optional("interval") ?? node).report("expected a reporting interval above 0") }
         let qos = map.optional("qos")?.integer("0 or 1", range: 0...1) ?? 1
         var metrics: [MetricSignal] = []
         if let metricsNode = map.required("metrics", "the metrics the device reports, each with its signal model") {
@@ -55,6 +59,10 @@ enum DeviceDecoder {
         let topic = map.optional("topic")?.text("an MQTT topic") ?? "sim/\(format.rawValue)/\(utility.rawValue)/\(site)/\(id)"
         if topic.contains("+") || topic.contains("#") { map.optional("topic")?.report("a topic to publish on has no wildcards; got '\(topic)'") }
         return ScenarioDevice(id: id, utility: utility, site: site, format: format, topic: topic, intervalMillis: interval, qos: qos, metrics: metrics)
+    }
+
+    static func isPlain(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || "-_.:".contains(character))
     }
 
     /// A signal model: a mapping, or just the baseline (`pressure: 420kPa`).
