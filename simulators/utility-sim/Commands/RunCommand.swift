@@ -3,6 +3,7 @@ import Foundation
 import GatewayConfig
 import GatewayCore
 import GatewayMQTT
+import GatewayStore
 
 /// `utility-sim run SCENARIO`: publishes a scenario's devices and events, and with `--verify`
 /// checks the gateway's alerts and tickets against the scenario's expectations.
@@ -96,6 +97,10 @@ struct RunCommand: ParsableCommand {
         options.maxInFlight = maxInFlight
         options.inFlightWaitTimeoutSeconds = 120
         let publisher = try MQTTPublisher(options: options)
+        // What the gateway already holds, so that --verify judges what this run adds.
+        let before = databasePath.flatMap { path in
+            FileManager.default.fileExists(atPath: path) ? try? StoreReader(path: path).counts() : nil
+        }
         let runner = ScenarioRunner(scenario: scenario, plan: plan, speed: speed, brokerRestartCommand: brokerRestartCmd)
         let outcome = try runner.run(publisher: publisher)
         publisher.disconnect()
@@ -112,7 +117,8 @@ struct RunCommand: ParsableCommand {
         if scenario.expectations.isEmpty { print("verify \(scenario.name): the scenario expects nothing") }
         let verifier = OutcomeVerifier(
             databasePath: databasePath, scenario: scenario, simulatedStart: outcome.simulatedStart,
-            lastTimestamp: outcome.lastTimestamp, timeoutSeconds: verifyTimeout)
+            lastTimestamp: outcome.lastTimestamp, timeoutSeconds: verifyTimeout,
+            published: (outcome.readings, outcome.corrupted), before: (before?.readings ?? 0, before?.quarantined ?? 0))
         let report = verifier.verify()
         print(report.text)
         if !report.passed { throw ExitCode(1) }

@@ -21,6 +21,9 @@ struct ScenarioRunner {
         var corrupted = 0
         var redelivered = 0
         var restarts = 0
+        /// Readings in the messages that were not corrupted, each message counted once (its
+        /// redelivered copy must not add any).
+        var readings = 0
         /// The newest unskewed, uncorrupted reading timestamp published.
         var lastTimestamp: EpochMillis?
         var acknowledged = true
@@ -47,8 +50,9 @@ struct ScenarioRunner {
                 if corrupt {
                     payload = PayloadEncoder.corrupted(payload)
                     outcome.corrupted += 1
-                } else if skew == 0 {
-                    outcome.lastTimestamp = max(outcome.lastTimestamp ?? .min, timestamp)
+                } else {
+                    outcome.readings += values.count
+                    if skew == 0 { outcome.lastTimestamp = max(outcome.lastTimestamp ?? .min, timestamp) }
                 }
                 for _ in 0..<copies { try publisher.publish(topic: device.topic, payload: payload, qos: device.qos) }
                 outcome.published += 1

@@ -19,6 +19,11 @@ struct OutcomeVerifier {
     /// The newest reading timestamp the run published (unskewed, not corrupted).
     let lastTimestamp: EpochMillis?
     let timeoutSeconds: Double
+    /// What the run published, for the checks that `malformed` and `duplicate_redelivery` imply.
+    var published: (readings: Int, corrupted: Int)?
+    /// The database's counts before the run (readings, quarantine records), so that a gateway that
+    /// already holds data is judged on what this run added.
+    var before: (readings: Int, quarantined: Int) = (0, 0)
     var settleSeconds: Double = 2
 
     func verify() -> VerificationReport {
@@ -52,7 +57,33 @@ struct OutcomeVerifier {
         Thread.sleep(forTimeInterval: settleSeconds)
         snapshot = Snapshot(reader: reader)
         if let error = snapshot.error { notes.append("reading the gateway database failed: \(error)") }
-        return VerificationReport(scenario: scenario.name, rows: positiveRows(snapshot) + negativeRows(snapshot), notes: notes)
+        return VerificationReport(
+            scenario: scenario.name, rows: positiveRows(snapshot) + negativeRows(snapshot) + deliveryRows(reader), notes: notes)
+    }
+
+    /// A scenario with `malformed` or `duplicate_redelivery` also expects the gateway to have
+    /// quarantined every corrupted message and stored every reading exactly once — without these
+    /// rows, those events would be noise that nothing checks. (Counted from the database's counts
+    /// before the run, so another feed into the same gateway at the same time spoils it; `clock_skew` ahead of the route's max_future_skew would quarantine readings too, so
+    /// the count is skipped when a skew moves timestamps forward.)
+    private func deliveryRows(_ reader: StoreReader) -> [VerificationReport.Row] {
+        guard let published, let counts = try? reader.counts() else { return [] }
+        var rows: [VerificationReport.Row] = []
+        let kinds = scenario.events.map(\.kind)
+        if kinds.contains(where: { if case .malformed = $0 { true } else { false } }) {
+            rows.append(.init(
+                passed: counts.quarantined - before.quarantined >= published.corrupted,
+                expectation: "every corrupted message quarantined (\(published.corrupted))",
+                found: "\(counts.quarantined - before.quarantined) quarantine records"))
+        }
+        let skewsAhead = kinds.contains { if case .clockSkew(let millis) = $0 { millis > 0 } else { false } }
+        if kinds.contains(where: { if case .duplicate = $0 { true } else { false } }), !skewsAhead {
+            rows.append(.init(
+                passed: counts.readings - before.readings == published.readings,
+                expectation: "every reading stored once, redeliveries included (\(published.readings))",
+                found: "\(counts.readings - before.readings) readings"))
+        }
+        return rows
     }
 
     /// The gateway's alerts (with the severities each reached) and tickets at one moment.
