@@ -107,7 +107,7 @@ struct RunCommand: ParsableCommand {
 
         let end = outcome.simulatedStart + scenario.durationMillis
         print("""
-            scenario \(scenario.name): \(outcome.published) messages from \(scenario.devices.count) devices \
+            scenario \(scenario.name): \(outcome.published) messages from \(scenario.devices.count) device\(scenario.devices.count == 1 ? "" : "s") \
             (\(outcome.corrupted) corrupted, \(outcome.redelivered) redelivered, \(outcome.restarts) broker restarts), \
             simulated \(RFC3339.format(outcome.simulatedStart)) … \(RFC3339.format(end)) \
             in \(String(format: "%.1f", outcome.wallSeconds)) s at speed \(speed), seed \(seed)
