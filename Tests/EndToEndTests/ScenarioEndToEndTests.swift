@@ -1,4 +1,6 @@
 import Foundation
+import GatewayCore
+import GatewayStore
 import GatewayTestSupport
 import Testing
 
@@ -17,6 +19,15 @@ import Testing
             in: harness.directory)
         #expect(result.status == 0, "\(file):\n\(result.stdout)\n\(result.stderr)\n--- daemon:\n\(harness.logs().suffix(4000))")
         #expect(result.stdout.contains("PASSED"), "\(result.stdout)")
+        // Simulated time ends at now: no stored reading is ahead of the wall clock, and nothing
+        // was quarantined for its timestamp.
+        let reader = try harness.reader()
+        let newest = try #require(try reader.counts().newestTimestamp)
+        #expect(newest <= SystemWallClock().now())
+        let timeRefusals = try reader.quarantine(QuarantineFilter(limit: 1000)).filter {
+            [.futureTimestamp, .staleTimestamp].contains($0.record.reason)
+        }
+        #expect(timeRefusals.isEmpty, "\(timeRefusals)")
     }
 
     /// The burst scenario, but also expecting a low-pressure alert that the burst (420 → 300 kPa)
