@@ -31,6 +31,11 @@ enum ScenarioLoader {
             throw ScenarioError(problems: [ConfigurationProblem(file: file, line: mark.line, column: mark.column, keyPath: "", message: "YAML: \(problem)")])
         } catch let YamlError.parser(_, problem, mark, _) {
             throw ScenarioError(problems: [ConfigurationProblem(file: file, line: mark.line, column: mark.column, keyPath: "", message: "YAML: \(problem)")])
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            throw ScenarioError(problems: [ConfigurationProblem(
+                file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
+                message: "\(keys) appears more than once in the same mapping; write each key once")])
         } catch {
             throw ScenarioError(problems: [ConfigurationProblem(file: file, line: 0, column: 0, keyPath: "", message: "YAML: \(error)")])
         }
