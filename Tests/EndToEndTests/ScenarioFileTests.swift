@@ -61,7 +61,7 @@ import Testing
 
     /// With `--config`, devices the gateway would not read as the scenario means are refused
     /// before the run (here: a JSON water meter with a metric its route does not map, and without
-    /// one the route requires).
+    /// one the route requires); a device with an expected_interval in an accelerated run is warned about.
     @Test func devicesMustFitTheGatewayRoutes() throws {
         let directory = try TemporaryDirectory(prefix: "scenario-files")
         let sections = try ScenarioSupport.gatewaySections()
@@ -76,15 +76,19 @@ import Testing
         try """
             scenario: misfit
             duration: 2m
+            speed: 60
             devices:
               - { id: wm-1, utility: water, site: north, format: json, metrics: { pressure: 420, turbidity: 0.2 } }
               - { id: wm-2, utility: water, site: north, format: csv, metrics: { pressure: 420 } }
+              - { id: wm-live-3, utility: water, site: north, format: influx, metrics: { pressure: 420 } }
             """.write(to: file, atomically: true, encoding: .utf8)
         let result = try ScenarioSupport.runSim(["run", file.path, "--broker", "mqtt://127.0.0.1:9", "--config", config.path], in: directory)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("\(file.path): device wm-1: route 'sim-json-water' does not map turbidity (it maps flow, pressure)"), "\(result.stderr)")
         #expect(result.stderr.contains("device wm-1: route 'sim-json-water' also expects flow, which the device does not report"), "\(result.stderr)")
         #expect(!result.stderr.contains("wm-2"), "\(result.stderr)")
+        // An accelerated run cannot judge no_data: said as a warning, since the rest still holds.
+        #expect(result.stderr.contains("warning: \(file.path): device wm-live-3 has expected_interval 2s in the gateway configuration: at speed 60.0"), "\(result.stderr)")
     }
 
     @Test func thePlanIsTheSameForTheSameSeed() throws {

@@ -79,6 +79,9 @@ struct RunCommand: ParsableCommand {
             do {
                 let configuration = try ConfigurationLoader.load(path: config).configuration
                 databasePath = configuration.gateway.databasePath
+                for warning in RouteCheck.speedWarnings(scenario, devices: configuration.rules.devices, speed: speed) {
+                    FileHandle.standardError.write(Data("warning: \(scenarioPath): \(warning)\n".utf8))
+                }
                 let problems = RouteCheck.problems(scenario, routes: configuration.routes)
                 if !problems.isEmpty {
                     let lines = problems.map { "\(scenarioPath): \($0)" }.joined(separator: "\n")

@@ -32,4 +32,17 @@ enum RouteCheck {
         }
         return problems
     }
+
+    /// Devices whose `no_data` an accelerated run cannot judge: a backdated feed arrives behind the
+    /// gateway's event-time clock, which follows the wall clock (README → Simulating devices →
+    /// Limits of accelerated runs). A warning, not a refusal: the rest of the scenario still holds.
+    static func speedWarnings(_ scenario: Scenario, devices registry: DeviceRegistry, speed: Double) -> [String] {
+        guard speed > 1 else { return [] }
+        return scenario.devices.compactMap { device in
+            let attributes = registry.attributes(utility: device.utility, site: device.site, device: device.id)
+            guard let interval = attributes[DeviceAttribute.expectedInterval] else { return nil }
+            return "device \(device.id) has expected_interval \(interval) in the gateway configuration: at speed "
+                + "\(speed) its no_data alerts (and every on- and off-delay) are not judged as in real time; use --speed 1 for those"
+        }
+    }
 }
