@@ -146,7 +146,10 @@ let package = Package(
         .executableTarget(
             name: "utility-sim",
             dependencies: [
-                "GatewayCore", "GatewayMQTT",
+                // GatewayConfig: the gateway configuration `--verify --config` reads, and the
+                // problem format scenario errors share; GatewayStore: the read-only StoreReader.
+                "GatewayCore", "GatewayMQTT", "GatewayConfig", "GatewayStore",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -7,5 +7,5 @@ struct UtilitySim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "utility-sim",
         abstract: "Simulate water, power and gas sensor feeds over MQTT.",
-        subcommands: [PublishCommand.self])
+        subcommands: [PublishCommand.self, RunCommand.self, RecordCommand.self, ReplayCommand.self])
 }
