@@ -47,6 +47,25 @@ public final class RulesStage: Sendable {
         var pendingTicketEvents: [TicketEvent] = []
         var dirty = false
         var lastFlush = ContinuousClock.now
+        /// The event-time clock between readings: event time `event` at wall time `wall`, running
+        /// on at wall-clock speed from there (see `eventTime(at:)`).
+        var eventClock: (event: EpochMillis, wall: EpochMillis)?
+
+        /// Event time now: the clock's anchor plus the wall time since. Not simply the wall
+        /// clock: a feed that arrives late — a backlog, a logger uploading in batches, a replay, an
+        /// accelerated simulation — would otherwise see every delay complete, and every `no_data`
+        /// fire, the moment the stage is idle. Anchored at the latest event time whenever a reading
+        /// moves it ahead, so for a live feed this is the wall clock (less the devices' lag).
+        func eventTime(at now: EpochMillis) -> EpochMillis? {
+            eventClock.map { $0.event + max(0, now - $0.wall) }
+        }
+
+        /// Re-anchors the event clock after readings: at the engine's watermark when they moved it
+        /// past the clock, else where the clock has run to.
+        mutating func anchorEventClock(at now: EpochMillis) {
+            guard let watermark = engine.watermark else { return }
+            eventClock = (max(watermark, eventTime(at: now) ?? watermark), now)
+        }
     }
 
     static let engineKey = "engine"
@@ -99,6 +118,8 @@ public final class RulesStage: Sendable {
             try store.commit(RuleOutput(state: [Self.cursorKey: Data(Self.followStore.utf8)]))
         }
         var state = Inner(engine: engine, tickets: tickets, cursor: cursor)
+        // After a restart event time resumes where it stopped: the downtime does not count.
+        state.anchorEventClock(at: clock.now())
         // A configuration change may have removed rules: their alerts close now, on the record.
         let closures = state.engine.restoreEvents
         if !closures.isEmpty {
@@ -133,6 +154,7 @@ public final class RulesStage: Sendable {
             var events: [AlertEvent] = []
             for reading in readings { state.engine.evaluate(reading, into: &events) }
             counters.evaluated(readings.count, in: ContinuousClock.now - started)
+            state.anchorEventClock(at: clock.now())
             state.cursor = through
             state.dirty = true
             absorb(events, into: &state)
@@ -147,10 +169,11 @@ public final class RulesStage: Sendable {
     public func tick() throws {
         let now = clock.now()
         inner.withLock { state in
-            // Event time moves with the wall clock only once the backlog is evaluated (else a
-            // backlog's readings would all look late).
-            let eventTime = max(state.engine.watermark ?? now, now)
+            // Called only once the backlog is evaluated (else its readings would all look late);
+            // before the first reading there is no event time to move.
+            let eventTime = state.eventTime(at: now) ?? state.engine.watermark ?? .min
             let events = state.engine.advance(eventTime: eventTime, wallTime: now)
+            state.anchorEventClock(at: now)
             absorb(events, into: &state)
             let ticketEvents = state.tickets.checkDeadlines(now: now)
             if !ticketEvents.isEmpty {
