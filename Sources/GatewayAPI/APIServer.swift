@@ -17,8 +17,11 @@ public enum APIServer {
     }
 
     /// Builds the application. Throws `StartError` when the TLS files or the token file are unusable.
+    /// - Parameter onListening: called once the listener is bound (the daemon tells systemd it is
+    ///   ready then).
     public static func make(
-        settings: APISettings, environment: GatewayAPIEnvironment, logger: Logger
+        settings: APISettings, environment: GatewayAPIEnvironment, logger: Logger,
+        onListening: @escaping @Sendable () -> Void = {}
     ) throws -> some Service {
         let tokens: APITokens?
         do {
@@ -55,6 +58,7 @@ public enum APIServer {
                 // A unix socket is protected by its permissions: owner and group only.
                 if case .unix(let path) = listen { chmod(path, 0o660) }
                 logger.notice("api.listening", metadata: ["api.listen": "\(listen)", "api.tls": "\(settings.tls != nil)"])
+                onListening()
             },
             logger: apiLogger)
         return APIService(application: application, listen: listen)

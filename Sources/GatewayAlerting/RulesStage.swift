@@ -27,12 +27,11 @@ import Synchronization
 public final class RulesStage: Sendable {
     private let store: ReadingStore
     let clock: any WallClock
-    private let logger: Logger
-    private let policies: [String: TicketPolicy]
+    let logger: Logger
     /// Without rules there is nothing to evaluate and the stage stays off the ingest path; the
     /// stored cursor says `follow` instead of a seq, so rules added later start from the store's
     /// end at that start-up, not from the beginning of the history.
-    private let hasRules: Bool
+    let hasRules: Bool
     private let flushInterval: Duration
     private let stateFlushInterval: Duration
     let inner: Mutex<Inner>
@@ -42,6 +41,8 @@ public final class RulesStage: Sendable {
     struct Inner: ~Copyable {
         var engine: RuleEngine
         var tickets: TicketBook
+        /// Rule id → its ticket policy; replaced with the engine by a reload.
+        var policies: [String: TicketPolicy]
         var cursor: Int64
         var pendingAlertEvents: [AlertEvent] = []
         var pendingTicketEvents: [TicketEvent] = []
@@ -86,9 +87,6 @@ public final class RulesStage: Sendable {
         self.logger = logger
         self.counters = counters
         self.flushInterval = flushInterval
-        var policies: [String: TicketPolicy] = [:]
-        for rule in configuration.rules { if let ticket = rule.ticket { policies[rule.id] = ticket } }
-        self.policies = policies
         hasRules = !configuration.rules.isEmpty
         let decoder = JSONDecoder()
         var engine: RuleEngine
@@ -117,7 +115,7 @@ public final class RulesStage: Sendable {
         } else if storedCursor != Self.followStore {
             try store.commit(RuleOutput(state: [Self.cursorKey: Data(Self.followStore.utf8)]))
         }
-        var state = Inner(engine: engine, tickets: tickets, cursor: cursor)
+        var state = Inner(engine: engine, tickets: tickets, policies: Self.policies(configuration), cursor: cursor)
         // After a restart event time resumes where it stopped: the downtime does not count.
         state.anchorEventClock(at: clock.now())
         // A configuration change may have removed rules: their alerts close now, on the record.
@@ -208,7 +206,7 @@ public final class RulesStage: Sendable {
         state.dirty = true
         counters.alertEvents(events)
         for event in events where event.ticket && (event.kind == .activated || event.kind == .severityChanged) {
-            guard let utility = event.utility, let policy = policies[event.ruleID] else { continue }
+            guard let utility = event.utility, let policy = state.policies[event.ruleID] else { continue }
             let ticketEvents = state.tickets.openOrAppend(
                 rule: event.ruleID, utility: utility, site: event.site, device: event.device, metric: event.metric,
                 alertID: event.alertID, severity: event.severity, risk: event.risk, policy: policy,

@@ -2,7 +2,7 @@ import GatewayCore
 
 /// `api:` → ``APISettings``.
 enum APISection {
-    static let keys = ["enabled", "listen", "token_file", "tls"]
+    static let keys = ["enabled", "listen", "token_file", "token_credential", "tls"]
     static let tlsKeys = ["cert_file", "key_file"]
 
     static func decode(_ node: ConfigNode) -> APISettings {
@@ -23,7 +23,8 @@ enum APISection {
                         + "shorter than 108 bytes; got \(Phrase.quoted(text))")
             }
         }
-        settings.tokenFile = section.optional("token_file")?.readableFile(
+        settings.tokenFile = section.secretFile(
+            fileKey: "token_file", credentialKey: "token_credential",
             expecting: "the path of a token file with one `name token` line per operator")
         if let tlsNode = section.optional("tls"),
             let tls = tlsNode.mapping(expecting: "a mapping such as `tls: { cert_file: api.pem, key_file: api.key }`")
@@ -38,9 +39,9 @@ enum APISection {
                 tlsNode.report("'tls' is for TCP listeners; a unix socket is protected by its file permissions")
             }
         }
-        if settings.enabled, !settings.listen.isLocalOnly, settings.tokenFile == nil {
+        if settings.enabled, !settings.listen.isLocalOnly, settings.tokenFile == nil, !section.has("token_credential") {
             (section.optional("listen") ?? node).report(
-                "\(settings.listen) is reachable from other machines; set api.token_file so that every request "
+                "\(settings.listen) is reachable from other machines; set api.token_file (or api.token_credential) so that every request "
                     + "needs an operator token (or listen on 127.0.0.1 or a unix: socket)")
         }
         return settings

@@ -26,10 +26,17 @@ public enum ConfigurationLoader {
         /// The payload formats routes may name — the adapter registry's list, passed in so that the
         /// list lives in one place. `nil` accepts any name and leaves the check to the adapters.
         public var formats: [String]?
+        /// Where `*_credential` keys are looked up: systemd's `$CREDENTIALS_DIRECTORY` (set for a
+        /// unit with `LoadCredential=`), read from the environment unless given.
+        public var credentialsDirectory: String?
 
-        public init(checkFiles: Bool = true, formats: [String]? = nil) {
+        public init(
+            checkFiles: Bool = true, formats: [String]? = nil,
+            credentialsDirectory: String? = CredentialLookup.environmentDirectory()
+        ) {
             self.checkFiles = checkFiles
             self.formats = formats
+            self.credentialsDirectory = credentialsDirectory
         }
     }
 

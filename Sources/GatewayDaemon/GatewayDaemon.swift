@@ -10,6 +10,7 @@ import GatewayStore
 import Logging
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// The composition root: reads the configuration, opens the store, builds every route's adapter
 /// and the MQTT client, and runs them as services until SIGTERM or SIGINT.
@@ -56,13 +57,24 @@ public enum GatewayDaemon {
 
     /// Runs the gateway until it is asked to stop — starting it again, in-process, on a fresh store
     /// if its store file is found damaged.
-    public static func run(configuration: GatewayConfiguration, decoder: MessageDecoder, logger: Logger) async throws {
-        while try await runOnce(configuration: configuration, decoder: decoder, logger: logger) == .storeDamaged {
+    ///
+    /// - Parameter configPath: the file SIGHUP reads again (see `ConfigurationReloader`).
+    public static func run(
+        configPath: String, configuration: GatewayConfiguration, decoder: MessageDecoder, logger: Logger
+    ) async throws {
+        while try await runOnce(configPath: configPath, configuration: configuration, decoder: decoder, logger: logger)
+            == .storeDamaged
+        {
             logger.notice("gateway.restarting", metadata: ["reason": "the store file was damaged"])
         }
     }
 
-    static func runOnce(configuration: GatewayConfiguration, decoder: MessageDecoder, logger: Logger) async throws -> RunOutcome {
+    static func runOnce(
+        configPath: String, configuration: GatewayConfiguration, decoder: MessageDecoder, logger: Logger
+    ) async throws -> RunOutcome {
+        // First, before anything can take long: SIGHUP's default action would end the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let notifier = SystemdNotifier()
         let stateDirectory = configuration.gateway.stateDirectory
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         // A damaged file (SQLite says so at open, or a previous run marked it) is moved aside and a
@@ -110,7 +122,9 @@ public enum GatewayDaemon {
         let options = MQTTClientOptions(
             broker: broker, password: password, subscriptions: subscriptions,
             statusTopic: configuration.gateway.statusTopic)
-        let client = MQTTIngestClient(options: options, handler: pipeline, logger: logger)
+        let watchdog = notifier.map { SystemdWatchdog(notifier: $0, link: link, counters: counters) }
+        let client = MQTTIngestClient(
+            options: options, handler: pipeline, logger: logger, heartbeat: { watchdog?.heartbeat() })
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: IngestService(client: client, logger: logger))
@@ -125,10 +139,20 @@ public enum GatewayDaemon {
             api.storeReady.store(true, ordering: .relaxed)
             environment = api
             services.append(.init(
-                service: try APIServer.make(settings: configuration.api, environment: api, logger: logger),
+                service: try APIServer.make(
+                    settings: configuration.api, environment: api, logger: logger,
+                    onListening: { notifier?.send("READY=1\nSTATUS=API listening; broker \(link.snapshot.state.rawValue)") }),
                 successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         defer { environment?.storeReady.store(false, ordering: .relaxed) }
+        let reloader = ConfigurationReloader(
+            configPath: configPath, configuration: configuration, pipeline: pipeline, rules: rules, client: client,
+            link: link, logger: logger)
+        services.append(.init(
+            service: SystemdLifecycleService(
+                notifier: notifier, reloader: reloader, hangups: hangups, readyAtStart: !configuration.api.enabled,
+                logger: logger),
+            successTerminationBehavior: .gracefullyShutdownGroup))
 
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services,

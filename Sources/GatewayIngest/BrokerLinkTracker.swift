@@ -42,22 +42,33 @@ public final class BrokerLinkTracker: Sendable {
         var reason: String?
         var connects = 0
         var subscriptions: [String: SubscriptionState] = [:]
+        /// In the configured order; replaced by a reload.
+        var filters: [String] = []
     }
 
-    private let filters: [String]
     private let inner = Mutex(Inner())
     private let clock: any WallClock
     private let connectedGauge: Gauge
     private let reconnectCounter: Counter
 
     public init(filters: [String], clock: any WallClock = SystemWallClock(), metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance) {
-        self.filters = filters
         self.clock = clock
         connectedGauge = Gauge(label: "gateway_mqtt_connected", factory: metricsFactory)
         reconnectCounter = Counter(label: "gateway_mqtt_reconnects_total", factory: metricsFactory)
         connectedGauge.record(0)
         inner.withLock { state in
+            state.filters = filters
             for filter in filters { state.subscriptions[filter] = .pending }
+        }
+    }
+
+    /// The routes' filters after a reload: new ones are pending until their SUBACK, removed ones
+    /// are forgotten (readiness no longer waits for them).
+    public func replaceFilters(_ filters: [String]) {
+        inner.withLock { link in
+            link.filters = filters
+            link.subscriptions = link.subscriptions.filter { filters.contains($0.key) }
+            for filter in filters where link.subscriptions[filter] == nil { link.subscriptions[filter] = .pending }
         }
     }
 
@@ -73,12 +84,12 @@ public final class BrokerLinkTracker: Sendable {
                 link.reason = nil
                 link.connects += 1
                 reconnected = link.connects > 1
-                for filter in filters { link.subscriptions[filter] = .pending }
+                for filter in link.filters { link.subscriptions[filter] = .pending }
             case .disconnected(let reason):
                 if link.state != .disconnected { link.since = now }
                 link.state = link.connects == 0 ? .connecting : .disconnected
                 link.reason = reason
-                for filter in filters { link.subscriptions[filter] = .pending }
+                for filter in link.filters { link.subscriptions[filter] = .pending }
             case .subscribed(let filter, let grantedQoS):
                 link.subscriptions[filter] = .acknowledged(grantedQoS: grantedQoS)
             case .subscriptionRefused(let filter, let reasonCode):
@@ -98,7 +109,7 @@ public final class BrokerLinkTracker: Sendable {
         inner.withLock { link in
             Snapshot(
                 state: link.state, since: link.since, reason: link.reason, reconnects: max(0, link.connects - 1),
-                subscriptions: filters.map { ($0, link.subscriptions[$0] ?? .pending) })
+                subscriptions: link.filters.map { ($0, link.subscriptions[$0] ?? .pending) })
         }
     }
 }

@@ -15,7 +15,9 @@ import Synchronization
 /// redelivers the batch to the next connection (DESIGN §2). Redelivered messages do not duplicate
 /// readings: the store skips readings whose (utility, site, device, metric, timestamp) it holds.
 public final class IngestPipeline: MQTTBatchHandler {
-    private let decoder: MessageDecoder
+    /// Replaced by a configuration reload (`replaceDecoder(_:)`); each batch takes one copy, so
+    /// every message is decoded by exactly one configuration.
+    private let decoder: Mutex<MessageDecoder>
     private let store: ReadingStore
     private let logger: Logger
     private let sessionKey: String?
@@ -54,7 +56,7 @@ public final class IngestPipeline: MQTTBatchHandler {
         self.link = link
         self.stages = stages
         self.limits = limits
-        self.decoder = decoder
+        self.decoder = Mutex(decoder)
         self.store = store
         self.counters = counters
         self.sessionKey = sessionKey
@@ -67,6 +69,7 @@ public final class IngestPipeline: MQTTBatchHandler {
         ingest.readings.reserveCapacity(batch.count * 3)
         var outcomes: [MessageOutcome] = []
         outcomes.reserveCapacity(batch.count)
+        let decoder = self.decoder.withLock { $0 }
         for message in batch {
             let decoded = decoder.decode(message)
             ingest.readings += decoded.readings
@@ -97,6 +100,12 @@ public final class IngestPipeline: MQTTBatchHandler {
             // A gap between two commits (none is expected) only means the stages read the store.
             uncollected.withLock { $0 = $0?.followed(by: committed) ?? committed }
         }
+    }
+
+    /// Routes changed (a configuration reload): the next batch is decoded with `decoder`. A batch
+    /// in progress finishes with the old one; nothing is decoded twice or skipped.
+    public func replaceDecoder(_ decoder: MessageDecoder) {
+        self.decoder.withLock { $0 = decoder }
     }
 
     /// Merges the store's recent tier when it is due, and bounds the quarantine about once a

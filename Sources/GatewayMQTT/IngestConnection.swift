@@ -39,6 +39,9 @@ final class IngestConnection {
     var offlineStatusAcknowledged = false
     /// The reason code libmosquitto last passed to the disconnect callback.
     var lastDisconnectCode: Int32?
+    /// What every CONNACK subscribes: `options.subscriptions` until a reload replaces them
+    /// (see `applySubscriptions(_:)`).
+    var subscriptions: [MQTTSubscription]
 
     init(options: MQTTClientOptions, handler: any MQTTBatchHandler, logger: Logger, clock: any WallClock) throws {
         try MosquittoLibrary.ensureInitialised()
@@ -46,6 +49,7 @@ final class IngestConnection {
         self.handler = handler
         self.logger = logger
         self.clock = clock
+        subscriptions = options.subscriptions
         let broker = options.broker
         isV5 = broker.protocolVersion == .v5
         let cleanStart = broker.session == .clean
@@ -171,7 +175,12 @@ final class IngestConnection {
     /// Re-subscribes every filter after every CONNACK (a lost session loses them; a kept one just gets
     /// them confirmed). One SUBSCRIBE per QoS level, so that each filter gets the QoS it asked for.
     private func subscribeAll() {
-        let byQoS = Dictionary(grouping: options.subscriptions, by: \.qos)
+        subscribe(subscriptions)
+    }
+
+    /// One SUBSCRIBE per QoS level for `list`.
+    func subscribe(_ list: [MQTTSubscription]) {
+        let byQoS = Dictionary(grouping: list, by: \.qos)
         for qos in byQoS.keys.sorted() {
             let filters = byQoS[qos, default: []].map(\.filter)
             var mid: Int32 = 0

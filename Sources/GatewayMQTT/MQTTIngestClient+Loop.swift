@@ -27,6 +27,9 @@ extension MQTTIngestClient {
         var backoff = DecorrelatedJitterBackoff(options.broker.reconnect)
         var socketOpenedOnce = false
         while !isStopRequested {
+            heartbeat()
+            // A reload while disconnected: the next CONNACK subscribes the new list.
+            if let wanted = takeRequestedSubscriptions() { connection.subscriptions = wanted }
             do {
                 try connection.connect(reconnect: socketOpenedOnce)
                 socketOpenedOnce = true
@@ -71,6 +74,8 @@ extension MQTTIngestClient {
         var announced = false
         let connackDeadline = ContinuousClock.now + .milliseconds(Int(options.connackTimeoutSeconds * 1000))
         while true {
+            heartbeat()
+            if let wanted = takeRequestedSubscriptions() { connection.applySubscriptions(wanted) }
             if !announced && connection.accepted {
                 announced = true
                 let connects = state.withLock { state in
@@ -238,8 +243,10 @@ extension MQTTIngestClient {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else { return false }
             let (whole, fraction) = remaining.components
-            let milliseconds = Int32(clamping: whole * 1000 + fraction / 1_000_000_000_000_000 + 1)
+            // At most a second per wait, so that the heartbeat keeps coming during a long backoff.
+            let milliseconds = min(Int32(clamping: whole * 1000 + fraction / 1_000_000_000_000_000 + 1), 1000)
             if SocketPolling.waitForWake(wake.readFD, timeoutMilliseconds: milliseconds) { wake.drain() }
+            heartbeat()
         }
         return true
     }

@@ -20,6 +20,8 @@ public final class MQTTIngestClient: Sendable {
     let handler: any MQTTBatchHandler
     let logger: Logger
     let clock: any WallClock
+    /// Called on the loop thread at least about once a second while `run()` runs (see `init`).
+    let heartbeat: @Sendable () -> Void
     let state = Mutex(State())
 
     struct State {
@@ -30,18 +32,25 @@ public final class MQTTIngestClient: Sendable {
         var connects = 0
         var messagesReceived = 0
         var batchesHandled = 0
+        /// Set by `replaceSubscriptions(_:)`, taken by the loop between two batches.
+        var requestedSubscriptions: [MQTTSubscription]?
     }
 
     /// - Parameters:
     ///   - clock: stamps `InboundMessage.receivedAt`; inject one in tests.
+    ///   - heartbeat: called on the loop thread itself, between batches and while backing off, at
+    ///     least about once a second while the loop is healthy. The daemon sends systemd's
+    ///     `WATCHDOG=1` from it: a loop that hangs (a stuck commit, a wedged library call) stops
+    ///     calling it, and systemd restarts the process. Must return quickly.
     public init(
         options: MQTTClientOptions, handler: any MQTTBatchHandler, logger: Logger,
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(), heartbeat: @escaping @Sendable () -> Void = {}
     ) {
         self.options = options
         self.handler = handler
         self.logger = logger
         self.clock = clock
+        self.heartbeat = heartbeat
     }
 
     /// Connects, subscribes and runs the batch loop on the calling thread until `stop()`.

@@ -145,6 +145,7 @@ public final class ReadingStore: Sendable {
                         path: path, operation: "open")
                 }
             }
+            _ = try Self.backUpBeforeMigrating(queue, path: path, logger: logger)
             try StoreMigrations.migrator().migrate(queue)
             return try queue.read { db -> (String, EpochMillis?, Int) in
                 guard let generation = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'generation'")

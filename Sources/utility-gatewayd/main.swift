@@ -15,7 +15,9 @@ struct GatewayDaemonCommand: AsyncParsableCommand {
         discussion: """
             Subscribes to the MQTT topics of the configured routes, decodes every payload into \
             canonical readings and stores them in SQLite before acknowledging them to the broker. \
-            Stops gracefully on SIGTERM or SIGINT.
+            Stops gracefully on SIGTERM or SIGINT; SIGHUP reloads the configuration (routes and \
+            rules apply at once, an invalid file is rejected and the running configuration kept). \
+            Under systemd (Type=notify) it reports readiness, status and watchdog pings.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The configuration file (YAML).", valueName: "file"))
@@ -40,7 +42,8 @@ struct GatewayDaemonCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
         let logger = Logger(label: "utility-gatewayd")
         do {
-            try await GatewayDaemon.run(configuration: validated.0, decoder: validated.1, logger: logger)
+            try await GatewayDaemon.run(
+                configPath: config, configuration: validated.0, decoder: validated.1, logger: logger)
         } catch {
             logger.critical("gateway.failed", metadata: ["error": "\(error)"])
             throw ExitCode(2)

@@ -72,19 +72,27 @@ final class GatewayHarness: Sendable {
     var databasePath: String { directory.file("state/gateway.sqlite").path }
 
     /// Starts the daemon and waits until it has subscribed (so that a clean publish reaches it).
-    func startDaemon(subscribeTimeoutSeconds: Double = 60) throws {
-        let count = starts.withLock { $0 += 1; return $0 }
-        let process = try ChildProcess(
-            executable: try BuiltProducts.executable(named: "utility-gatewayd"),
-            arguments: ["--config", configPath],
-            stderrURL: directory.file("gatewayd-\(count).log"))
-        daemonState.withLock { $0 = process }
+    /// - Parameter environment: added to the test process's own (`NOTIFY_SOCKET`, …).
+    func startDaemon(subscribeTimeoutSeconds: Double = 60, environment: [String: String] = [:]) throws {
+        let process = try launchDaemon(environment: environment)
         let subscribed = eventually(timeoutSeconds: subscribeTimeoutSeconds) {
             process.stderrText().contains("mqtt.subscribed") || !process.isRunning
         }
         guard subscribed, process.isRunning else {
             throw TestSupportError("utility-gatewayd did not subscribe:\n\(process.stderrText())")
         }
+    }
+
+    /// Starts the daemon without waiting for anything.
+    @discardableResult
+    func launchDaemon(environment: [String: String] = [:]) throws -> ChildProcess {
+        let count = starts.withLock { $0 += 1; return $0 }
+        let process = try ChildProcess(
+            executable: try BuiltProducts.executable(named: "utility-gatewayd"),
+            arguments: ["--config", configPath], environment: environment,
+            stderrURL: directory.file("gatewayd-\(count).log"))
+        daemonState.withLock { $0 = process }
+        return process
     }
 
     var daemon: ChildProcess? { daemonState.withLock { $0 } }

@@ -15,11 +15,14 @@ final class ClientRunner: Sendable {
         let result = Mutex<Result<Void, any Error>?>(nil)
     }
 
-    init(options: MQTTClientOptions, handler: RecordingHandler = RecordingHandler()) {
+    init(
+        options: MQTTClientOptions, handler: RecordingHandler = RecordingHandler(),
+        heartbeat: @escaping @Sendable () -> Void = {}
+    ) {
         self.handler = handler
         var logger = Logger(label: "test.mqtt.ingest")
         logger.logLevel = ProcessInfo.processInfo.environment["MQTT_TEST_LOG"] == nil ? .critical : .debug
-        client = MQTTIngestClient(options: options, handler: handler, logger: logger)
+        client = MQTTIngestClient(options: options, handler: handler, logger: logger, heartbeat: heartbeat)
         let thread = Thread { [client, finished] in
             let result = Result { try client.run() }
             finished.result.withLock { $0 = result }

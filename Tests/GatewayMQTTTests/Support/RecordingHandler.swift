@@ -17,6 +17,12 @@ final class RecordingHandler: MQTTBatchHandler {
     }
 
     private let state = Mutex(State())
+    /// Told `true` when a batch starts and `false` when it ends (on the loop thread).
+    private let handling: @Sendable (Bool) -> Void
+
+    init(handling: @escaping @Sendable (Bool) -> Void = { _ in }) {
+        self.handling = handling
+    }
 
     /// Makes the next `count` batches for which `predicate` holds throw.
     func failNext(_ count: Int = 1, when predicate: @escaping @Sendable ([InboundMessage]) -> Bool = { _ in true }) {
@@ -27,6 +33,8 @@ final class RecordingHandler: MQTTBatchHandler {
     }
 
     func handle(_ batch: [InboundMessage]) throws {
+        handling(true)
+        defer { handling(false) }
         let fail = state.withLock { state -> Bool in
             if state.failuresLeft > 0, state.failWhen?(batch) ?? true {
                 state.failuresLeft -= 1
