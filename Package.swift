@@ -79,6 +79,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: forward: store-and-forward to the central broker (issue 6)
+        .target(
+            name: "GatewayForward",
+            dependencies: [
+                "GatewayCore", "GatewayStore", "GatewayMQTT",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+
         .target(name: "GatewayQuery", dependencies: ["GatewayCore", "GatewayRules"], swiftSettings: strict),
 
         // MARK: evaluate → alert/ticket: the rule engine, pure (injected clocks, no I/O)
