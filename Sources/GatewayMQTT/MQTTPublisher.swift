@@ -58,7 +58,9 @@ public final class MQTTPublisher: Sendable {
             if let error = MQTTError.check(rc, "mosquitto_connect \(options.url)", errno: errno) { throw error }
             if let error = MQTTError.check(mosquitto_loop_start(pointer), "mosquitto_loop_start") { throw error }
         } catch {
-            mosquitto_destroy(pointer)
+            // Every stored property is set by now, so Swift runs `deinit` for this failed init, and
+            // `deinit` destroys the handle: destroying it here as well was a double free (seen as
+            // "double free or corruption" after an uplink's connection was refused).
             throw error
         }
     }
@@ -184,6 +186,10 @@ final class PublisherCore: Sendable {
 
     private let state = Mutex(State())
     private let window: DispatchSemaphore
+    /// Slots taken from `window` and not given back. libdispatch traps ("semaphore object deallocated
+    /// while in use") when a semaphore is freed below its initial value, which is exactly the state of
+    /// a publisher dropped with messages still unacknowledged (a lost link); `deinit` gives them back.
+    private let held = Atomic<Int>(0)
     private let changes = DispatchSemaphore(value: 0)
     private let onAcknowledged: (@Sendable (Int32) -> Void)?
 
@@ -196,14 +202,26 @@ final class PublisherCore: Sendable {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
         while true {
             if isClosed { throw MQTTError(kind: .notConnected, message: "the publisher is disconnected", context: "MQTTPublisher.publish") }
-            if window.wait(timeout: .now() + .milliseconds(50)) == .success { return }
+            if window.wait(timeout: .now() + .milliseconds(50)) == .success {
+                held.add(1, ordering: .relaxed)
+                return
+            }
             if ContinuousClock.now >= deadline {
                 throw MQTTError(kind: .timeout, message: "no PUBACK freed the in-flight window within \(timeoutSeconds) s", context: "MQTTPublisher.publish")
             }
         }
     }
 
-    func releaseSlot() { window.signal() }
+    func releaseSlot() { giveBackSlot() }
+
+    private func giveBackSlot() {
+        held.subtract(1, ordering: .relaxed)
+        window.signal()
+    }
+
+    deinit {
+        for _ in 0..<max(0, held.load(ordering: .relaxed)) { window.signal() }
+    }
 
     func published(mid: Int32, qos: Int) {
         let alreadyAcknowledged = state.withLock { state -> Bool in
@@ -220,7 +238,7 @@ final class PublisherCore: Sendable {
             return false
         }
         if alreadyAcknowledged && qos > 0 {
-            window.signal()
+            giveBackSlot()
             onAcknowledged?(mid)
             changes.signal()
         }
@@ -239,7 +257,7 @@ final class PublisherCore: Sendable {
             return .early
         }
         guard kind == .acknowledged else { return }
-        window.signal()
+        giveBackSlot()
         onAcknowledged?(mid)
         changes.signal()
     }
