@@ -127,7 +127,7 @@ let package = Package(
             name: "GatewayDaemon",
             dependencies: [
                 "GatewayCore", "GatewayConfig", "GatewayMQTT", "GatewayAdapters", "GatewayStore", "GatewayIngest",
-                "GatewayAPI", "GatewayAlerting",
+                "GatewayAPI", "GatewayAlerting", "GatewayForward", "GatewayQuery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -22,6 +22,9 @@ public final class GatewayAPIEnvironment: Sendable {
     /// The rules stage: operator actions on alerts, tickets and devices go through it (the daemon
     /// is the one writer of that state); `nil` in tests that need no rules.
     public let rules: RulesStage?
+    /// The uplink's part of the status document; `nil` when no uplink is configured. A closure, so
+    /// that the API needs no dependency on the forwarder.
+    public let uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)?
     /// Whether the store is open with its migrations applied. The daemon sets it after opening
     /// the store and clears it before closing it, so `/readyz` goes unready before shutdown.
     public let storeReady = Atomic<Bool>(false)
@@ -30,9 +33,10 @@ public final class GatewayAPIEnvironment: Sendable {
     public init(
         gatewayID: String, brokerURL: String, startedAt: EpochMillis, clock: any WallClock = SystemWallClock(),
         counters: IngestCounters, link: BrokerLinkTracker, reader: StoreReader, registry: PrometheusCollectorRegistry,
-        rules: RulesStage? = nil
+        rules: RulesStage? = nil, uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)? = nil
     ) {
         self.rules = rules
+        self.uplinkStatus = uplinkStatus
         self.gatewayID = gatewayID
         self.brokerURL = brokerURL
         self.startedAt = startedAt
@@ -100,7 +104,7 @@ public final class GatewayAPIEnvironment: Sendable {
                     case .refused: .init(filter: filter, state: "refused", grantedQoS: nil)
                     }
                 }),
-            uplink: .init(
+            uplink: uplinkStatus?() ?? .init(
                 state: "not_configured", since: nil,
                 reason: "no uplink is configured; every reading stays in the local store"),
             routes: counters.routeTallies.map {

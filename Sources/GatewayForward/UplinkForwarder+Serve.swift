@@ -17,6 +17,8 @@ extension UplinkForwarder {
         var partial: (seq: Int64, since: ContinuousClock.Instant)?
         var lastBacklog: ContinuousClock.Instant?
         let encoder = JSONEncoder()
+        // Sorted keys: the same reading always reads the same, which makes the messages diffable.
+        encoder.outputFormatting = [.sortedKeys]
         defer { acknowledged = window.acknowledged }
         while true {
             settle(&window, saved: &saved)

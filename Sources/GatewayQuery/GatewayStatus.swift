@@ -74,11 +74,70 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
         public var since: String?
         /// Why it changed, in words (the broker's reason, the socket error); `nil` when connected.
         public var reason: String?
+        /// Uplink only: the central broker's URL.
+        public var url: String?
+        /// Uplink only: what waits to be forwarded (measured every few seconds).
+        public var backlog: UplinkBacklog?
+        /// Uplink only: what the central broker acknowledged since the daemon started.
+        public var forwarded: UplinkForwarded?
 
-        public init(state: String, since: String?, reason: String?) {
+        public init(
+            state: String, since: String?, reason: String?, url: String? = nil, backlog: UplinkBacklog? = nil,
+            forwarded: UplinkForwarded? = nil
+        ) {
             self.state = state
             self.since = since
             self.reason = reason
+            self.url = url
+            self.backlog = backlog
+            self.forwarded = forwarded
+        }
+    }
+
+    /// Records in the store that the central broker has not acknowledged yet.
+    public struct UplinkBacklog: Codable, Sendable, Hashable {
+        public var readings: Int
+        public var events: Int
+        /// The readings' share of the database file, estimated from the measured bytes per row.
+        public var bytesEstimate: Int64
+        /// Age of the oldest waiting reading (since it was received); `nil` when none waits.
+        public var oldestAgeSeconds: Double?
+
+        public init(readings: Int, events: Int, bytesEstimate: Int64, oldestAgeSeconds: Double?) {
+            self.readings = readings
+            self.events = events
+            self.bytesEstimate = bytesEstimate
+            self.oldestAgeSeconds = oldestAgeSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case readings, events
+            case bytesEstimate = "bytes_estimate"
+            case oldestAgeSeconds = "oldest_age_seconds"
+        }
+    }
+
+    /// Counts of acknowledged records and published messages since the daemon started.
+    public struct UplinkForwarded: Codable, Sendable, Hashable {
+        public var readings: Int
+        public var events: Int
+        public var messages: Int
+        /// Connections the central broker accepted since start.
+        public var connections: Int
+        /// When the last acknowledgement moved a cursor (RFC 3339).
+        public var lastAcknowledged: String?
+
+        public init(readings: Int, events: Int, messages: Int, connections: Int, lastAcknowledged: String?) {
+            self.readings = readings
+            self.events = events
+            self.messages = messages
+            self.connections = connections
+            self.lastAcknowledged = lastAcknowledged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case readings, events, messages, connections
+            case lastAcknowledged = "last_acknowledged"
         }
     }
 
