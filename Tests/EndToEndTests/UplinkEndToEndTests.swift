@@ -125,9 +125,18 @@ import Testing
         try harness.startDaemon()
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let total = 6_000
-        for i in 0..<total { try feed.publish(i) }
-        #expect(feed.finish())
-        #expect(eventually(timeoutSeconds: 60) { subscriber.values.count >= 300 }, "\(harness.logs())")
+        // A steady stream (~2,000 msg/s) on its own thread, so that the kill lands while readings are
+        // still being forwarded (the pacing is the condition under test; nothing waits by sleeping).
+        let publishing = Thread {
+            let start = ContinuousClock.now
+            for i in 0..<total {
+                let due = start + .microseconds(i * 500)
+                if due > ContinuousClock.now { Thread.sleep(forTimeInterval: 0.0005) }
+                try? feed.publish(i)
+            }
+        }
+        publishing.start()
+        #expect(eventually(timeoutSeconds: 60) { subscriber.values.count >= 1_000 }, "\(harness.logs())")
         harness.killDaemon()
         #expect(harness.daemon?.endedBySignal == true)
         let receivedAtKill = subscriber.values.count
@@ -139,6 +148,8 @@ import Testing
         try outbox.close()
         #expect(cursorAtKill > 0, "the acknowledged cursor was saved before the kill")
         try harness.startDaemon()
+        #expect(eventually(timeoutSeconds: 120) { feed.acknowledgedNumbers.count >= total })
+        #expect(feed.finish())
         #expect(eventually(timeoutSeconds: 120) { subscriber.values == Set(0..<total) },
                 "missing at central: \(Set(0..<total).subtracting(subscriber.values).sorted().prefix(20))\n\(harness.logs())")
         #expect(receivedAtKill < total, "the kill happened after forwarding ended; the test proved nothing")
