@@ -263,6 +263,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "GatewayForwardTests",
+            dependencies: ["GatewayForward", "GatewayStore", "GatewayCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "GatewayStoreTests",
             dependencies: ["GatewayStore", "GatewayTestSupport"],
             swiftSettings: strict
