@@ -44,6 +44,16 @@ enum ConfigurationDecoder {
             calendar: sections.optional("calendar").map(CalendarSection.decode) ?? WorkCalendar(),
             alerting: sections.optional("alerting").map(AlertingSection.decode) ?? AlertingSettings()
         )
+        if let uplink, let brokerSettings = broker?.settings, uplink.url == brokerSettings.url,
+            uplink.clientID == brokerSettings.clientID
+        {
+            // A broker keeps one connection per client id: the two clients would take turns kicking
+            // each other off.
+            context.report(
+                at: "uplink.client_id",
+                "the uplink's client id '\(uplink.clientID)' is also broker.client_id on the same broker "
+                    + "\(uplink.url); give the uplink a client id of its own")
+        }
         guard let gateway, let brokerSettings = broker?.settings, let routes else { return nil }
         return GatewayConfiguration(
             gateway: gateway, broker: brokerSettings, storage: storage, ingest: ingest, api: api, rules: rules,

@@ -97,6 +97,11 @@ public enum GatewayDaemon {
         // Store-and-forward: its own connection to the store and to the central broker.
         var uplinkMonitor: UplinkMonitor?
         var outbox: ForwardOutbox?
+        if configuration.buffer != BufferSettings() {
+            logger.warning("buffer.not_enforced", metadata: [
+                "buffer.note": "the buffer section is validated but not enforced yet: nothing is deleted by age or size",
+            ])
+        }
         if let uplink = configuration.uplink {
             let opened = try ForwardOutbox(path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous)
             outbox = opened

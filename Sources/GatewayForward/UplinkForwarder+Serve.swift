@@ -15,7 +15,6 @@ extension UplinkForwarder {
         var window = AckWindow(acknowledged: acknowledged)
         var saved = acknowledged
         var partial: (seq: Int64, since: ContinuousClock.Instant)?
-        var lastBacklog: ContinuousClock.Instant?
         let encoder = JSONEncoder()
         // Sorted keys: the same reading always reads the same, which makes the messages diffable.
         encoder.outputFormatting = [.sortedKeys]
@@ -34,10 +33,7 @@ extension UplinkForwarder {
             if !publisher.isConnected || publisher.connectionCount != 1 {
                 return .lost(publisher.lastConnectionProblem ?? "connection lost")
             }
-            if lastBacklog.map({ ContinuousClock.now - $0 >= backlogInterval }) ?? true {
-                lastBacklog = ContinuousClock.now
-                measureBacklog(after: window.acknowledged)
-            }
+            measureBacklogIfDue(after: window.acknowledged)
             var progressed = false
             do {
                 let events = try sendEvents(publisher, &window)
@@ -126,6 +122,17 @@ extension UplinkForwarder {
         monitor.published()
         partial = nil
         return true
+    }
+
+    /// Counts the backlog when `backlogInterval` has passed since the last count.
+    func measureBacklogIfDue(after cursors: ForwardCursors) {
+        let now = ContinuousClock.now
+        let due = lastBacklogAt.withLock { last -> Bool in
+            guard last.map({ now - $0 >= backlogInterval }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due { measureBacklog(after: cursors) }
     }
 
     func measureBacklog(after cursors: ForwardCursors) {

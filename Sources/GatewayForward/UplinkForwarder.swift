@@ -39,6 +39,8 @@ public final class UplinkForwarder: Sendable {
     /// How often the backlog is counted for the status and the pending gauges.
     let backlogInterval: Duration = .seconds(2)
 
+    /// When the backlog was last counted (monotonic), so that it stays fresh while the link is down too.
+    let lastBacklogAt = Mutex<ContinuousClock.Instant?>(nil)
     let acknowledgements = Mutex<[Int32]>([])
     let wake = DispatchSemaphore(value: 0)
     let stopRequested = Atomic<Bool>(false)
@@ -93,7 +95,7 @@ public final class UplinkForwarder: Sendable {
             case .failure(let reason):
                 monitor.linkChanged("disconnected", reason: reason)
                 logger.warning("uplink.connect_failed", metadata: metadata(["reason": "\(reason)"]))
-                if pause(seconds: backoff.nextDelay()) { break connections }
+                if pause(seconds: backoff.nextDelay(), measuring: acknowledged) { break connections }
                 continue
             }
             backoff.reset()
@@ -112,7 +114,7 @@ public final class UplinkForwarder: Sendable {
                 logger.warning("uplink.connection_lost", metadata: metadata([
                     "reason": "\(reason)", "uplink.reconnect_delay_seconds": "\(delay)",
                 ]))
-                if pause(seconds: delay) { break connections }
+                if pause(seconds: delay, measuring: acknowledged) { break connections }
             }
         }
         logger.info("uplink.stopped", metadata: metadata())
@@ -164,10 +166,13 @@ public final class UplinkForwarder: Sendable {
         wake.signal()
     }
 
-    /// Waits `seconds` on the monotonic clock, or until `stop()`. True when stopping.
-    func pause(seconds: Double) -> Bool {
+    /// Waits `seconds` on the monotonic clock, or until `stop()`. True when stopping. With
+    /// `measuring`, keeps counting the backlog after those cursors meanwhile (an outage is when
+    /// operators watch it grow).
+    func pause(seconds: Double, measuring cursors: ForwardCursors? = nil) -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, seconds) * 1000))
         while !isStopping && ContinuousClock.now < deadline {
+            if let cursors { measureBacklogIfDue(after: cursors) }
             _ = wake.wait(timeout: .now() + .milliseconds(100))
         }
         return isStopping

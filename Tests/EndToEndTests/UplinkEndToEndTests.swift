@@ -104,6 +104,13 @@ import Testing
         central.stop()
         let storedAtStop = harness.storedCount()
         #expect(eventually(timeoutSeconds: 60) { harness.storedCount() >= storedAtStop + 500 }, "ingest must go on without central")
+        var status: [String: Any] = [:]
+        #expect(eventually(timeoutSeconds: 60) {
+            status = harness.uplinkStatus() ?? [:]
+            let backlog = (status["backlog"] as? [String: Any])?["readings"] as? Int ?? 0
+            return status["state"] as? String == "disconnected" && backlog > 0
+        }, "while central is down the status shows the link down and a backlog: \(status)")
+        #expect(status["reason"] is String && status["url"] as? String == central.url)
         try central.start()
         #expect(eventually(timeoutSeconds: 120) { feed.acknowledgedNumbers.count >= total })
         #expect(feed.finish())
@@ -114,6 +121,13 @@ import Testing
         checkDedupable(subscriber.readings, generation: generation)
         checkPerDeviceOrder(subscriber.readings)
         #expect(harness.logs().contains("uplink.connection_lost"))
+        #expect(eventually(timeoutSeconds: 60) {
+            status = harness.uplinkStatus() ?? [:]
+            let backlog = status["backlog"] as? [String: Any]
+            let forwarded = status["forwarded"] as? [String: Any]
+            return status["state"] as? String == "connected" && backlog?["readings"] as? Int == 0
+                && (forwarded?["readings"] as? Int ?? 0) >= total && (forwarded?["connections"] as? Int ?? 0) >= 2
+        }, "after the outage: connected, nothing waiting, everything counted: \(status)")
         #expect(harness.stopDaemon() == 0, "\(harness.logs())")
     }
 

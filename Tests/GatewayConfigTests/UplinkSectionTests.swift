@@ -137,3 +137,25 @@ struct UplinkSectionTests {
         #expect(found.contains { $0.message.contains("drop_oldest_readings") && $0.message.contains("pause_ingest") })
     }
 }
+
+@Suite("Uplink: cross-checks")
+struct UplinkCrossCheckTests {
+    @Test("the uplink may not share the ingest client's id on the same broker")
+    func sharedClientID() {
+        let yaml = """
+            gateway:
+              id: site-01
+            broker:
+              url: mqtt://127.0.0.1:1883
+              client_id: same
+            routes:
+              - { topic: a/b, utility: water, site: s, device: d, metrics: [{ name: flow, path: f, unit: L/s }] }
+            uplink:
+              url: mqtt://127.0.0.1:1883
+              client_id: same
+              topic_prefix: p
+            """
+        expectOnlyProblem(in: yaml, at: "uplink.client_id", line: 10, containing: ["give the uplink a client id of its own"])
+        #expect(problems(in: yaml.replacingOccurrences(of: "url: mqtt://127.0.0.1:1883\n  client_id: same\n  topic", with: "url: mqtt://127.0.0.1:1884\n  client_id: same\n  topic")).isEmpty)
+    }
+}
