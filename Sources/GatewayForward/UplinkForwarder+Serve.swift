@@ -13,7 +13,7 @@ extension UplinkForwarder {
     /// Forwards on one accepted connection until it is lost or `stop()` is asked.
     func serve(_ publisher: MQTTPublisher, acknowledged: inout ForwardCursors) -> Outcome {
         var window = AckWindow(acknowledged: acknowledged)
-        var saved = acknowledged
+        var saved = (cursors: acknowledged, at: ContinuousClock.now)
         var partial: (seq: Int64, since: ContinuousClock.Instant)?
         let encoder = JSONEncoder()
         // Sorted keys: the same reading always reads the same, which makes the messages diffable.
@@ -28,9 +28,11 @@ extension UplinkForwarder {
                     _ = wake.wait(timeout: .now() + .milliseconds(20))
                     settle(&window, saved: &saved)
                 }
+                settle(&window, saved: &saved, force: true)
                 return .stopped
             }
             if !publisher.isConnected || publisher.connectionCount != 1 {
+                settle(&window, saved: &saved, force: true)
                 return .lost(publisher.lastConnectionProblem ?? "connection lost")
             }
             measureBacklogIfDue(after: window.acknowledged)
@@ -48,14 +50,19 @@ extension UplinkForwarder {
                 logger.error("uplink.store_read_failed", metadata: metadata(["error": "\(error)"]))
                 if pause(seconds: 1) { return .stopped }
             }
-            if !progressed { _ = wake.wait(timeout: .now() + .milliseconds(50)) }
+            if !progressed {
+                // Idle: nothing may stay unsaved while nothing happens.
+                settle(&window, saved: &saved, force: true)
+                _ = wake.wait(timeout: .now() + .milliseconds(50))
+            }
         }
     }
 
     /// Applies the acknowledgements that arrived, moves the cursors over the acknowledged prefix and
-    /// saves them. A failed save is retried at the next call (the cursor stays right in memory; on
-    /// a crash before it is saved, the records are sent again).
-    func settle(_ window: inout AckWindow, saved: inout ForwardCursors) {
+    /// saves them — at most every `saveInterval` unless `force`. A failed save is retried at the
+    /// next call (the cursor stays right in memory; on a crash before it is saved, the records are
+    /// sent again).
+    func settle(_ window: inout AckWindow, saved: inout (cursors: ForwardCursors, at: ContinuousClock.Instant), force: Bool = false) {
         let mids = acknowledgements.withLock { pending -> [Int32] in
             defer { pending.removeAll(keepingCapacity: true) }
             return pending
@@ -63,10 +70,11 @@ extension UplinkForwarder {
         for mid in mids { window.acknowledge(mid: mid) }
         let forwarded = window.advance()
         if !forwarded.isEmpty { monitor.forwarded(forwarded) }
-        guard window.acknowledged != saved else { return }
+        guard window.acknowledged != saved.cursors else { return }
+        guard force || ContinuousClock.now - saved.at >= saveInterval else { return }
         do {
             try outbox.save(window.acknowledged, now: clock.now())
-            saved = window.acknowledged
+            saved = (window.acknowledged, ContinuousClock.now)
         } catch {
             logger.error("uplink.cursor_save_failed", metadata: metadata(["error": "\(error)"]))
         }

@@ -38,6 +38,10 @@ public final class UplinkForwarder: Sendable {
     let gracefulStopTimeout: Duration = .seconds(5)
     /// How often the backlog is counted for the status and the pending gauges.
     let backlogInterval: Duration = .seconds(2)
+    /// At most this often is the cursor written: each write takes the database's write lock, which
+    /// the ingest commits also need. A crash loses at most this much cursor progress (those records
+    /// are sent again, as duplicates).
+    let saveInterval: Duration = .milliseconds(100)
 
     /// When the backlog was last counted (monotonic), so that it stays fresh while the link is down too.
     let lastBacklogAt = Mutex<ContinuousClock.Instant?>(nil)
