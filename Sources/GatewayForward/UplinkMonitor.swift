@@ -53,10 +53,12 @@ public final class UplinkMonitor: Sendable {
         let now = clock.now()
         state.withLock { state in
             if newState == "connected" { state.connections += 1 }
+            // The latest reason always; `since` only when the state itself changes (a link that stays
+            // down through many refused attempts has been down since the first).
+            state.reason = reason
             guard state.state != newState || state.since == nil else { return }
             state.state = newState
             state.since = now
-            state.reason = reason
         }
         connected.record(newState == "connected" ? 1 : 0)
     }
