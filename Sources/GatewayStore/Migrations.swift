@@ -198,8 +198,8 @@ enum StoreMigrations {
         ) WITHOUT ROWID;
         """
 
-    /// v3: store-and-forward (issue 6). How far the central broker has acknowledged each stream the
-    /// uplink forwards. A row's `last_seq` is the highest seq of that stream such that it and every
+    /// v3: store-and-forward and the buffer policy (issue 6). `forward_cursor`: how far the central
+    /// broker has acknowledged each stream the uplink forwards. A row's `last_seq` is the highest seq of that stream such that it and every
     /// lower seq were acknowledged (PUBACK) by the central broker; forwarding resumes after it. No row:
     /// nothing acknowledged yet. One small table written by the forwarder's own connection, so the
     /// ingest writer's tables and transactions are untouched.
@@ -208,6 +208,15 @@ enum StoreMigrations {
             stream     TEXT PRIMARY KEY NOT NULL,   -- 'readings', 'alert_history', 'ticket_history'
             last_seq   INTEGER NOT NULL,
             updated_at INTEGER NOT NULL             -- UTC epoch ms of the acknowledgement
+        ) WITHOUT ROWID;
+
+        -- The buffer policy's totals since the store was created, updated in the same transaction
+        -- as the deletes they count, so they are exact across crashes: 'retention_deleted' (readings
+        -- past buffer.retention), 'dropped' (readings deleted because the store reached
+        -- buffer.max_bytes) and 'dropped_unforwarded' (those of them the uplink had not forwarded).
+        CREATE TABLE buffer_counters (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value INTEGER NOT NULL
         ) WITHOUT ROWID;
         """
 }
