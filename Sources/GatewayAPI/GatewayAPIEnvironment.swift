@@ -25,6 +25,8 @@ public final class GatewayAPIEnvironment: Sendable {
     /// The uplink's part of the status document; `nil` when no uplink is configured. A closure, so
     /// that the API needs no dependency on the forwarder.
     public let uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)?
+    /// The buffer policy's part of the status document; `nil` leaves it out.
+    public let bufferStatus: (@Sendable () -> GatewayStatus.BufferState)?
     /// Whether the store is open with its migrations applied. The daemon sets it after opening
     /// the store and clears it before closing it, so `/readyz` goes unready before shutdown.
     public let storeReady = Atomic<Bool>(false)
@@ -33,8 +35,10 @@ public final class GatewayAPIEnvironment: Sendable {
     public init(
         gatewayID: String, brokerURL: String, startedAt: EpochMillis, clock: any WallClock = SystemWallClock(),
         counters: IngestCounters, link: BrokerLinkTracker, reader: StoreReader, registry: PrometheusCollectorRegistry,
-        rules: RulesStage? = nil, uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)? = nil
+        rules: RulesStage? = nil, uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)? = nil,
+        bufferStatus: (@Sendable () -> GatewayStatus.BufferState)? = nil
     ) {
+        self.bufferStatus = bufferStatus
         self.rules = rules
         self.uplinkStatus = uplinkStatus
         self.gatewayID = gatewayID
@@ -123,6 +127,7 @@ public final class GatewayAPIEnvironment: Sendable {
                 path: reader.path, fileBytes: counts.fileSizeBytes, walBytes: counts.walSizeBytes,
                 readings: counts.readings, recentReadings: counts.recentReadings, series: counts.series,
                 quarantined: counts.quarantined, oldestReading: counts.oldestTimestamp.map(RFC3339.format),
-                newestReading: counts.newestTimestamp.map(RFC3339.format)))
+                newestReading: counts.newestTimestamp.map(RFC3339.format)),
+            buffer: bufferStatus?())
     }
 }

@@ -3,8 +3,8 @@ import GatewayCore
 /// `buffer:` → ``BufferSettings``.
 enum BufferSection {
     static let keys = ["max_bytes", "retention", "when_full"]
-    /// Below this, SQLite's own overhead and one merge's WAL would not fit.
-    static let smallestStore = 16 * 1024 * 1024
+    /// An empty store takes about 128 KiB; below 1 MiB the policy would drop nearly everything.
+    static let smallestStore = 1024 * 1024
 
     static func decode(_ node: ConfigNode) -> BufferSettings {
         var settings = BufferSettings()
@@ -12,13 +12,22 @@ enum BufferSection {
             return settings
         }
         section.rejectUnknownKeys(keys)
-        if let bytes = section.optional("max_bytes")?.byteSize({ $0 >= smallestStore ? nil : "must be at least 16MiB" }) {
+        if let bytes = section.optional("max_bytes")?.byteSize({ $0 >= smallestStore ? nil : "must be at least 1MiB" }) {
             settings.maxBytes = Int64(bytes)
         }
         if let retention = section.optional("retention")?.duration({ $0 >= 3600 ? nil : "must be at least 1h" }) {
             settings.retentionSeconds = retention
         }
-        if let mode = section.optional("when_full")?.oneOf(BufferSettings.WhenFull.self) { settings.whenFull = mode }
+        if let node = section.optional("when_full"), let mode = node.oneOf(BufferSettings.WhenFull.self) {
+            if mode == .pauseIngest {
+                // Refused rather than accepted and ignored: an operator who chose it relies on it.
+                node.report(
+                    "'pause_ingest' is not implemented yet (the ingest client cannot pause its broker session); "
+                        + "use drop_oldest_readings, or raise max_bytes")
+            } else {
+                settings.whenFull = mode
+            }
+        }
         return settings
     }
 }

@@ -97,11 +97,19 @@ public enum GatewayDaemon {
         // Store-and-forward: its own connection to the store and to the central broker.
         var uplinkMonitor: UplinkMonitor?
         var outbox: ForwardOutbox?
-        if configuration.buffer != BufferSettings() {
-            logger.warning("buffer.not_enforced", metadata: [
-                "buffer.note": "the buffer section is validated but not enforced yet: nothing is deleted by age or size",
-            ])
+        // The buffer policy: retention and the size bound, on its own connection and thread.
+        let keeper = try BufferKeeper(path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous)
+        defer {
+            do { try keeper.close() } catch { logger.error("buffer.close_failed", metadata: ["error": "\(error)"]) }
         }
+        let buffer = configuration.buffer
+        let enforcer = BufferEnforcer(
+            keeper: keeper,
+            policy: BufferPolicy(
+                maxBytes: buffer.maxBytes, retentionMillis: Int64(buffer.retentionSeconds * 1000),
+                dropOldestWhenFull: buffer.whenFull == .dropOldestReadings, forwarding: configuration.uplink != nil),
+            metricsFactory: metricsFactory, logger: logger)
+        services.append(.init(service: BufferService(enforcer: enforcer)))
         if let uplink = configuration.uplink {
             let opened = try ForwardOutbox(path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous)
             outbox = opened
@@ -126,7 +134,8 @@ public enum GatewayDaemon {
                 uplinkStatus: uplinkMonitor.map { monitor in
                     let url = configuration.uplink?.url ?? broker.url
                     return { @Sendable in monitor.linkState(url: url, now: SystemWallClock().now()) }
-                })
+                },
+                bufferStatus: { @Sendable in enforcer.bufferState() })
             api.storeReady.store(true, ordering: .relaxed)
             environment = api
             services.append(.init(

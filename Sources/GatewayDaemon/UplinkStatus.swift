@@ -18,3 +18,15 @@ extension UplinkMonitor {
                 connections: s.connections, lastAcknowledged: s.lastAcknowledgedAt.map(RFC3339.format)))
     }
 }
+
+extension BufferEnforcer {
+    /// The buffer policy's part of the status document.
+    func bufferState() -> GatewayStatus.BufferState {
+        let s = snapshot
+        return GatewayStatus.BufferState(
+            maxBytes: s.policy.maxBytes, usedBytes: s.usedBytes,
+            whenFull: s.policy.dropOldestWhenFull ? "drop_oldest_readings" : "pause_ingest", full: s.full,
+            retentionDeleted: s.totals.retentionDeleted, dropped: s.totals.dropped,
+            droppedUnforwarded: s.totals.droppedUnforwarded, lastPass: s.lastPassAt.map(RFC3339.format))
+    }
+}

@@ -16,11 +16,14 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
     public var routes: [RouteCounts]
     public var ingest: IngestTotals
     public var store: StoreState
+    /// The buffer policy's state; `nil` (absent from the JSON) from a daemon that does not report it.
+    public var buffer: BufferState?
 
     public init(
         gateway: GatewayIdentity, ready: Bool, unreadyReasons: [String] = [], broker: BrokerLink, uplink: LinkState,
-        routes: [RouteCounts], ingest: IngestTotals, store: StoreState
+        routes: [RouteCounts], ingest: IngestTotals, store: StoreState, buffer: BufferState? = nil
     ) {
+        self.buffer = buffer
         self.gateway = gateway
         self.ready = ready
         self.unreadyReasons = unreadyReasons
@@ -32,7 +35,7 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case gateway, ready, broker, uplink, routes, ingest, store
+        case gateway, ready, broker, uplink, routes, ingest, store, buffer
         case unreadyReasons = "unready_reasons"
     }
 
@@ -278,6 +281,48 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
             case recentReadings = "recent_readings"
             case oldestReading = "oldest_reading"
             case newestReading = "newest_reading"
+        }
+    }
+
+    /// The buffer policy (`buffer:`): the size bound and what it and retention deleted.
+    public struct BufferState: Codable, Sendable, Hashable {
+        public var maxBytes: Int64
+        /// Pages in use × page size at the last pass.
+        public var usedBytes: Int64
+        /// `drop_oldest_readings`.
+        public var whenFull: String
+        /// Still above `max_bytes` after the last pass.
+        public var full: Bool
+        /// Totals since the store was created, exact (counted in the deleting transaction).
+        public var retentionDeleted: Int
+        public var dropped: Int
+        /// Of `dropped`, readings the uplink had not forwarded.
+        public var droppedUnforwarded: Int
+        /// RFC 3339; `nil` before the first pass.
+        public var lastPass: String?
+
+        public init(
+            maxBytes: Int64, usedBytes: Int64, whenFull: String, full: Bool, retentionDeleted: Int, dropped: Int,
+            droppedUnforwarded: Int, lastPass: String?
+        ) {
+            self.maxBytes = maxBytes
+            self.usedBytes = usedBytes
+            self.whenFull = whenFull
+            self.full = full
+            self.retentionDeleted = retentionDeleted
+            self.dropped = dropped
+            self.droppedUnforwarded = droppedUnforwarded
+            self.lastPass = lastPass
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case full, dropped
+            case maxBytes = "max_bytes"
+            case usedBytes = "used_bytes"
+            case whenFull = "when_full"
+            case retentionDeleted = "retention_deleted"
+            case droppedUnforwarded = "dropped_unforwarded"
+            case lastPass = "last_pass"
         }
     }
 }

@@ -69,6 +69,14 @@ public enum StatusRenderer {
             ("", "\(HumanFormat.bytes(st.fileBytes)) + \(HumanFormat.bytes(st.walBytes)) WAL at \(st.path)"),
             ("", "oldest reading \(st.oldestReading ?? "—"), newest \(st.newestReading ?? "—")"),
         ]
+        if let b = s.buffer {
+            lines.append((
+                "buffer", "\(HumanFormat.bytes(b.usedBytes)) used of \(HumanFormat.bytes(b.maxBytes))"
+                    + (b.full ? " — FULL" : "") + ", when full: \(b.whenFull.replacingOccurrences(of: "_", with: " "))"))
+            lines.append((
+                "", "\(b.dropped) readings dropped (\(b.droppedUnforwarded) never forwarded), "
+                    + "\(b.retentionDeleted) deleted by retention"))
+        }
         var out = lines.map { key, value in
             TableRenderer.sanitize((key.padding(toLength: 9, withPad: " ", startingAt: 0) + value)).trimmingTrailingSpaces()
         }.joined(separator: "\n") + "\n\n"

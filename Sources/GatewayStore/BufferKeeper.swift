@@ -41,7 +41,8 @@ public struct BufferTotals: Sendable, Hashable {
     public var retentionDeleted = 0
     /// Readings deleted because the store was full.
     public var dropped = 0
-    /// Of `dropped`, those the uplink had not forwarded: lost for the central side.
+    /// Of `dropped`, those the uplink had not forwarded: lost for the central side (always 0 without
+    /// an uplink).
     public var droppedUnforwarded = 0
 
     public init(retentionDeleted: Int = 0, dropped: Int = 0, droppedUnforwarded: Int = 0) {
@@ -131,7 +132,8 @@ public final class BufferKeeper: Sendable {
         try StoreError.context(path: path, operation: "buffer.enforce") {
             let cutoff = now - policy.retentionMillis
             while true {
-                let chunk = try deleteChunk(receivedBefore: cutoff, onlyForwarded: policy.forwarding, reason: .retention)
+                let chunk = try deleteChunk(
+                    receivedBefore: cutoff, onlyForwarded: policy.forwarding, forwarding: policy.forwarding, reason: .retention)
                 pass.deleted.retentionDeleted += chunk.deleted
                 if chunk.deleted < chunkRows { break }
             }
@@ -139,7 +141,8 @@ public final class BufferKeeper: Sendable {
             if used > policy.maxBytes && policy.dropOldestWhenFull {
                 let target = policy.maxBytes / 10 * 9
                 while used > target {
-                    let chunk = try deleteChunk(receivedBefore: nil, onlyForwarded: false, reason: .full)
+                    let chunk = try deleteChunk(
+                        receivedBefore: nil, onlyForwarded: false, forwarding: policy.forwarding, reason: .full)
                     pass.deleted.dropped += chunk.deleted
                     pass.deleted.droppedUnforwarded += chunk.unforwarded
                     if chunk.deleted == 0 { break }
@@ -163,7 +166,10 @@ public final class BufferKeeper: Sendable {
     enum Reason { case retention, full }
 
     /// Deletes up to `chunkRows` of the oldest readings (by seq) in one transaction and counts them.
-    private func deleteChunk(receivedBefore cutoff: EpochMillis?, onlyForwarded: Bool, reason: Reason) throws -> (deleted: Int, unforwarded: Int) {
+    /// `forwarding`: whether an uplink forwards (without one, no reading is "unforwarded").
+    private func deleteChunk(
+        receivedBefore cutoff: EpochMillis?, onlyForwarded: Bool, forwarding: Bool, reason: Reason
+    ) throws -> (deleted: Int, unforwarded: Int) {
         var result = (deleted: 0, unforwarded: 0)
         // IMMEDIATE: take the write lock first, so that the snapshot the chunk is chosen from is the
         // one it is deleted from (a deferred read-then-write would fail with SQLITE_BUSY_SNAPSHOT).
@@ -199,7 +205,7 @@ public final class BufferKeeper: Sendable {
             for (series, deleted) in perSeries {
                 try Self.adjustStats(db, series: series, deleted: deleted)
             }
-            let unforwarded = chosen.filter { $0.seq > forwarded }.count
+            let unforwarded = forwarding ? chosen.filter { $0.seq > forwarded }.count : 0
             let add = try db.cachedStatement(sql: """
                 INSERT INTO buffer_counters(key, value) VALUES (?, ?)
                 ON CONFLICT(key) DO UPDATE SET value = value + excluded.value

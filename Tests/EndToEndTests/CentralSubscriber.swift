@@ -124,7 +124,10 @@ extension GatewayHarness {
 
 extension GatewayHarness {
     /// The `uplink` object of `GET /api/v1/status` (through curl, as an operator would), or nil.
-    func uplinkStatus() -> [String: Any]? {
+    func uplinkStatus() -> [String: Any]? { statusJSON()?["uplink"] as? [String: Any] }
+
+    /// `GET /api/v1/status` (through curl, as an operator would), or nil.
+    func statusJSON() -> [String: Any]? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = ["-s", "--max-time", "10", "\(apiURL)/api/v1/status"]
@@ -134,7 +137,6 @@ extension GatewayHarness {
         guard (try? process.run()) != nil else { return nil }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        return json?["uplink"] as? [String: Any]
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 }

@@ -128,6 +128,9 @@ import Testing
             return status["state"] as? String == "connected" && backlog?["readings"] as? Int == 0
                 && (forwarded?["readings"] as? Int ?? 0) >= total && (forwarded?["connections"] as? Int ?? 0) >= 2
         }, "after the outage: connected, nothing waiting, everything counted: \(status)")
+        let buffer = harness.statusJSON()?["buffer"] as? [String: Any]
+        #expect(buffer?["dropped"] as? Int == 0 && buffer?["when_full"] as? String == "drop_oldest_readings",
+                "the buffer policy reports itself, and dropped nothing: \(String(describing: buffer))")
         #expect(harness.stopDaemon() == 0, "\(harness.logs())")
     }
 
@@ -172,6 +175,40 @@ import Testing
         // Resumed from the saved cursor, not from the start: nothing at or below it was sent again.
         let resent = readings.filter { $0.seq <= cursorAtKill }.count - Set(readings.filter { $0.seq <= cursorAtKill }.map(\.seq)).count
         #expect(resent == 0, "\(resent) readings the broker had acknowledged before the kill were forwarded again")
+        #expect(harness.stopDaemon() == 0, "\(harness.logs())")
+    }
+}
+
+/// The buffer policy in the running daemon: a store held under `buffer.max_bytes` by dropping the
+/// oldest readings, every one of them counted.
+@Suite(.serialized) struct BufferEndToEndTests {
+    @Test func aFullStoreDropsTheOldestReadingsAndCountsEveryOne() throws {
+        let harness = try GatewayHarness(extra: "buffer: { max_bytes: 2MiB, when_full: drop_oldest_readings }")
+        try harness.startDaemon()
+        let feed = try SequenceFeed(brokerURL: harness.broker.url)
+        let total = 40_000
+        for i in 0..<total { try feed.publish(i) }
+        #expect(feed.finish())
+        var buffer: [String: Any] = [:]
+        var ingest: [String: Any] = [:]
+        var stored = 0
+        // Settled: everything stored, at least one pass dropped, and stored + dropped accounts for
+        // every reading exactly.
+        #expect(eventually(timeoutSeconds: 120) {
+            let status = harness.statusJSON() ?? [:]
+            buffer = status["buffer"] as? [String: Any] ?? [:]
+            ingest = status["ingest"] as? [String: Any] ?? [:]
+            stored = harness.storedCount()
+            let dropped = buffer["dropped"] as? Int ?? 0
+            return ingest["readings_stored"] as? Int == total && dropped > 0 && buffer["full"] as? Bool == false
+                && stored + dropped + (buffer["retention_deleted"] as? Int ?? 0) == total
+        }, "stored \(stored), buffer \(buffer), ingest \(ingest)\n\(harness.logs())")
+        #expect(buffer["dropped_unforwarded"] as? Int == 0, "without an uplink nothing waits to be forwarded")
+        #expect((buffer["used_bytes"] as? Int ?? .max) <= 2 << 20)
+        // Oldest first: what is left is the newest readings.
+        let values = try harness.storedValues()
+        #expect(values.min() == total - values.count, "the oldest were dropped, the newest kept")
+        #expect(harness.logs().contains("buffer.dropped"))
         #expect(harness.stopDaemon() == 0, "\(harness.logs())")
     }
 }

@@ -13,6 +13,9 @@ import Testing
             backlog: .init(readings: 12_000, events: 3, bytesEstimate: 720_000, oldestAgeSeconds: 65),
             forwarded: .init(
                 readings: 5_000, events: 9, messages: 20, connections: 2, lastAcknowledged: "2026-11-27T10:00:59.500Z"))
+        status.buffer = .init(
+            maxBytes: 2 << 30, usedBytes: 1_932_735_283, whenFull: "drop_oldest_readings", full: false,
+            retentionDeleted: 10, dropped: 1_500, droppedUnforwarded: 1_200, lastPass: "2026-11-27T10:02:00.000Z")
         return status
     }()
 
@@ -23,6 +26,16 @@ import Testing
                      backlog 12000 readings (~703.1 KiB), 3 events, oldest 1 min 5 s old
                      forwarded 5000 readings, 9 events in 20 messages since start, last acknowledged 2026-11-27T10:00:59.500Z
             """), "\(table)")
+    }
+
+    @Test func theBufferLinesSayHowFullAndWhatWasDropped() {
+        let table = StatusRenderer.render(Self.status, format: .table)
+        let expected = [
+            "buffer   1.8 GiB used of 2.0 GiB, when full: drop oldest readings",
+            "         1500 readings dropped (1200 never forwarded), 10 deleted by retention",
+        ].joined(separator: "\n")
+        #expect(table.contains(expected), "\(table)")
+        #expect(StatusRenderer.render(Self.status, format: .json).contains("\"dropped_unforwarded\" : 1200"))
     }
 
     @Test func theJSONCarriesTheUplinkAndRoundTrips() throws {
