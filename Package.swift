@@ -79,6 +79,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // MARK: forward: store-and-forward to the central broker (issue 6)
+        .target(
+            name: "GatewayForward",
+            dependencies: [
+                "GatewayCore", "GatewayStore", "GatewayMQTT",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+
         .target(name: "GatewayQuery", dependencies: ["GatewayCore", "GatewayRules"], swiftSettings: strict),
 
         // MARK: evaluate → alert/ticket: the rule engine, pure (injected clocks, no I/O)
@@ -116,7 +127,7 @@ let package = Package(
             name: "GatewayDaemon",
             dependencies: [
                 "GatewayCore", "GatewayConfig", "GatewayMQTT", "GatewayAdapters", "GatewayStore", "GatewayIngest",
-                "GatewayAPI", "GatewayAlerting",
+                "GatewayAPI", "GatewayAlerting", "GatewayForward", "GatewayQuery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -253,6 +264,11 @@ let package = Package(
             name: "GatewayAdaptersTests",
             dependencies: ["GatewayAdapters", "GatewayConfig", "FuzzSupport"],
             exclude: ["testdata"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GatewayForwardTests",
+            dependencies: ["GatewayForward", "GatewayStore", "GatewayCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -22,6 +22,11 @@ public final class GatewayAPIEnvironment: Sendable {
     /// The rules stage: operator actions on alerts, tickets and devices go through it (the daemon
     /// is the one writer of that state); `nil` in tests that need no rules.
     public let rules: RulesStage?
+    /// The uplink's part of the status document; `nil` when no uplink is configured. A closure, so
+    /// that the API needs no dependency on the forwarder.
+    public let uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)?
+    /// The buffer policy's part of the status document; `nil` leaves it out.
+    public let bufferStatus: (@Sendable () -> GatewayStatus.BufferState)?
     /// Whether the store is open with its migrations applied. The daemon sets it after opening
     /// the store and clears it before closing it, so `/readyz` goes unready before shutdown.
     public let storeReady = Atomic<Bool>(false)
@@ -30,9 +35,12 @@ public final class GatewayAPIEnvironment: Sendable {
     public init(
         gatewayID: String, brokerURL: String, startedAt: EpochMillis, clock: any WallClock = SystemWallClock(),
         counters: IngestCounters, link: BrokerLinkTracker, reader: StoreReader, registry: PrometheusCollectorRegistry,
-        rules: RulesStage? = nil
+        rules: RulesStage? = nil, uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)? = nil,
+        bufferStatus: (@Sendable () -> GatewayStatus.BufferState)? = nil
     ) {
+        self.bufferStatus = bufferStatus
         self.rules = rules
+        self.uplinkStatus = uplinkStatus
         self.gatewayID = gatewayID
         self.brokerURL = brokerURL
         self.startedAt = startedAt
@@ -100,7 +108,7 @@ public final class GatewayAPIEnvironment: Sendable {
                     case .refused: .init(filter: filter, state: "refused", grantedQoS: nil)
                     }
                 }),
-            uplink: .init(
+            uplink: uplinkStatus?() ?? .init(
                 state: "not_configured", since: nil,
                 reason: "no uplink is configured; every reading stays in the local store"),
             routes: counters.routeTallies.map {
@@ -119,6 +127,7 @@ public final class GatewayAPIEnvironment: Sendable {
                 path: reader.path, fileBytes: counts.fileSizeBytes, walBytes: counts.walSizeBytes,
                 readings: counts.readings, recentReadings: counts.recentReadings, series: counts.series,
                 quarantined: counts.quarantined, oldestReading: counts.oldestTimestamp.map(RFC3339.format),
-                newestReading: counts.newestTimestamp.map(RFC3339.format)))
+                newestReading: counts.newestTimestamp.map(RFC3339.format)),
+            buffer: bufferStatus?())
     }
 }

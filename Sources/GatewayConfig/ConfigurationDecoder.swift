@@ -5,7 +5,7 @@ import Yams
 /// needs the gateway id for its default client id; routes need the protocol version). The rule engine's
 /// sections (`devices`, `rules`, `calendar`, `alerting`) are optional and independent of the others.
 enum ConfigurationDecoder {
-    static let keys = ["version", "gateway", "broker", "storage", "ingest", "api", "routes", "devices", "rules", "calendar", "alerting"]
+    static let keys = ["version", "gateway", "broker", "storage", "ingest", "api", "routes", "devices", "rules", "calendar", "alerting", "uplink", "buffer"]
     static let schemaVersion = 1
 
     static func decode(_ root: Node?, context: DecodingContext) -> GatewayConfiguration? {
@@ -34,6 +34,8 @@ enum ConfigurationDecoder {
         let storage = sections.optional("storage").map(StorageSection.decode) ?? StorageSettings()
         let ingest = sections.optional("ingest").map(IngestSection.decode) ?? IngestSettings()
         let api = sections.optional("api").map(APISection.decode) ?? APISettings()
+        let uplink = sections.optional("uplink").flatMap { UplinkSection.decode($0, gatewayID: gateway?.id) }
+        let buffer = sections.optional("buffer").map(BufferSection.decode) ?? BufferSettings()
         let routes = sections.required("routes", "a list of routes (topic filter → readings)")
             .flatMap { RouteSection.decodeAll($0, protocolVersion: broker?.protocolVersion) }
         var devices = sections.optional("devices").map(DevicesSection.decode) ?? DeviceRegistry()
@@ -46,10 +48,20 @@ enum ConfigurationDecoder {
             calendar: sections.optional("calendar").map(CalendarSection.decode) ?? WorkCalendar(),
             alerting: sections.optional("alerting").map(AlertingSection.decode) ?? AlertingSettings()
         )
+        if let uplink, let brokerSettings = broker?.settings, uplink.url == brokerSettings.url,
+            uplink.clientID == brokerSettings.clientID
+        {
+            // A broker keeps one connection per client id: the two clients would take turns kicking
+            // each other off.
+            context.report(
+                at: "uplink.client_id",
+                "the uplink's client id '\(uplink.clientID)' is also broker.client_id on the same broker "
+                    + "\(uplink.url); give the uplink a client id of its own")
+        }
         guard let gateway, let brokerSettings = broker?.settings, let routes else { return nil }
         return GatewayConfiguration(
             gateway: gateway, broker: brokerSettings, storage: storage, ingest: ingest, api: api, rules: rules,
-            routes: routes
+            routes: routes, uplink: uplink, buffer: buffer
         )
     }
 }

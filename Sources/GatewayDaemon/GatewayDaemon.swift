@@ -4,6 +4,7 @@ import GatewayAdapters
 import GatewayAlerting
 import GatewayConfig
 import GatewayCore
+import GatewayForward
 import GatewayIngest
 import GatewayMQTT
 import GatewayStore
@@ -126,16 +127,49 @@ public enum GatewayDaemon {
         let client = MQTTIngestClient(
             options: options, handler: pipeline, logger: logger, heartbeat: { watchdog?.heartbeat() })
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: IngestService(client: client, logger: logger))
-        ]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // Store-and-forward: its own connection to the store and to the central broker.
+        var uplinkMonitor: UplinkMonitor?
+        var outbox: ForwardOutbox?
+        // The buffer policy: retention and the size bound, on its own connection and thread.
+        let keeper = try BufferKeeper(path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous)
+        defer {
+            do { try keeper.close() } catch { logger.error("buffer.close_failed", metadata: ["error": "\(error)"]) }
+        }
+        let buffer = configuration.buffer
+        let enforcer = BufferEnforcer(
+            keeper: keeper,
+            policy: BufferPolicy(
+                maxBytes: buffer.maxBytes, retentionMillis: Int64(buffer.retentionSeconds * 1000),
+                dropOldestWhenFull: buffer.whenFull == .dropOldestReadings, forwarding: configuration.uplink != nil),
+            metricsFactory: metricsFactory, logger: logger)
+        services.append(.init(service: BufferService(enforcer: enforcer)))
+        if let uplink = configuration.uplink {
+            let opened = try ForwardOutbox(path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous)
+            outbox = opened
+            let monitor = UplinkMonitor(metricsFactory: metricsFactory)
+            uplinkMonitor = monitor
+            let forwarder = UplinkForwarder(
+                settings: uplink, password: try uplink.passwordFile.map { try ConfigurationLoader.readSecret(path: $0) },
+                gatewayID: configuration.gateway.id, outbox: opened, monitor: monitor, logger: logger)
+            services.append(.init(service: ForwardService(forwarder: forwarder, logger: logger)))
+        }
+        defer {
+            do { try outbox?.close() } catch { logger.error("uplink.outbox_close_failed", metadata: ["error": "\(error)"]) }
+        }
+        services.append(.init(service: IngestService(client: client, logger: logger)))
         var environment: GatewayAPIEnvironment?
         if configuration.api.enabled {
             // Opened after the writer, so it reads the live WAL (see StoreReader).
             let reader = try StoreReader(path: configuration.gateway.databasePath)
             let api = GatewayAPIEnvironment(
                 gatewayID: configuration.gateway.id, brokerURL: "\(broker.url)", startedAt: startedAt,
-                counters: counters, link: link, reader: reader, registry: registry, rules: rules)
+                counters: counters, link: link, reader: reader, registry: registry, rules: rules,
+                uplinkStatus: uplinkMonitor.map { monitor in
+                    let url = configuration.uplink?.url ?? broker.url
+                    return { @Sendable in monitor.linkState(url: url, now: SystemWallClock().now()) }
+                },
+                bufferStatus: { @Sendable in enforcer.bufferState() })
             api.storeReady.store(true, ordering: .relaxed)
             environment = api
             services.append(.init(

@@ -52,11 +52,15 @@ public final class MQTTPublisher: Sendable {
             try Self.configure(pointer, options: options)
             mosquitto_user_data_set(pointer, Unmanaged.passUnretained(core).toOpaque())
             mosquitto_publish_v5_callback_set(pointer, publisherOnPublish)
+            mosquitto_connect_v5_callback_set(pointer, publisherOnConnect)
+            mosquitto_disconnect_v5_callback_set(pointer, publisherOnDisconnect)
             let rc = mosquitto_connect(pointer, options.url.host, Int32(options.url.port), Int32(options.keepaliveSeconds))
             if let error = MQTTError.check(rc, "mosquitto_connect \(options.url)", errno: errno) { throw error }
             if let error = MQTTError.check(mosquitto_loop_start(pointer), "mosquitto_loop_start") { throw error }
         } catch {
-            mosquitto_destroy(pointer)
+            // Every stored property is set by now, so Swift runs `deinit` for this failed init, and
+            // `deinit` destroys the handle: destroying it here as well was a double free (seen as
+            // "double free or corruption" after an uplink's connection was refused).
             throw error
         }
     }
@@ -82,6 +86,11 @@ public final class MQTTPublisher: Sendable {
             try check(
                 mosquitto_tls_set(pointer, options.tls?.caFile, caPath, options.tls?.certFile, options.tls?.keyFile, nil),
                 "mosquitto_tls_set")
+        }
+        if let will = options.will {
+            try check(
+                mosquitto_will_set(pointer, will.topic, Int32(will.payload.count), will.payload, Int32(will.qos), will.retain),
+                "mosquitto_will_set(\(will.topic))")
         }
     }
 
@@ -129,6 +138,12 @@ public final class MQTTPublisher: Sendable {
     public var acknowledgedCount: Int { core.acknowledged }
     /// The largest number of QoS ≥ 1 messages that were ever awaiting acknowledgement at once.
     public var peakInFlight: Int { core.peakInFlight }
+    /// Whether the broker accepted the current connection (CONNACK success) and it has not been lost.
+    public var isConnected: Bool { core.link.connected }
+    /// CONNACKs with success so far (the first connection and every reconnect).
+    public var connectionCount: Int { core.link.connects }
+    /// Why the connection last ended or was refused, in words; `nil` while it never did.
+    public var lastConnectionProblem: String? { core.link.problem }
 
     /// Sends DISCONNECT and stops the network thread. Unacknowledged messages are abandoned. Idempotent.
     public func disconnect() {
@@ -159,10 +174,22 @@ final class PublisherCore: Sendable {
         var acknowledged = 0
         var peak = 0
         var closed = false
+        var link = LinkState()
+    }
+
+    /// The connection as the connect and disconnect callbacks report it.
+    struct LinkState {
+        var connected = false
+        var connects = 0
+        var problem: String?
     }
 
     private let state = Mutex(State())
     private let window: DispatchSemaphore
+    /// Slots taken from `window` and not given back. libdispatch traps ("semaphore object deallocated
+    /// while in use") when a semaphore is freed below its initial value, which is exactly the state of
+    /// a publisher dropped with messages still unacknowledged (a lost link); `deinit` gives them back.
+    private let held = Atomic<Int>(0)
     private let changes = DispatchSemaphore(value: 0)
     private let onAcknowledged: (@Sendable (Int32) -> Void)?
 
@@ -175,14 +202,26 @@ final class PublisherCore: Sendable {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
         while true {
             if isClosed { throw MQTTError(kind: .notConnected, message: "the publisher is disconnected", context: "MQTTPublisher.publish") }
-            if window.wait(timeout: .now() + .milliseconds(50)) == .success { return }
+            if window.wait(timeout: .now() + .milliseconds(50)) == .success {
+                held.add(1, ordering: .relaxed)
+                return
+            }
             if ContinuousClock.now >= deadline {
                 throw MQTTError(kind: .timeout, message: "no PUBACK freed the in-flight window within \(timeoutSeconds) s", context: "MQTTPublisher.publish")
             }
         }
     }
 
-    func releaseSlot() { window.signal() }
+    func releaseSlot() { giveBackSlot() }
+
+    private func giveBackSlot() {
+        held.subtract(1, ordering: .relaxed)
+        window.signal()
+    }
+
+    deinit {
+        for _ in 0..<max(0, held.load(ordering: .relaxed)) { window.signal() }
+    }
 
     func published(mid: Int32, qos: Int) {
         let alreadyAcknowledged = state.withLock { state -> Bool in
@@ -199,7 +238,7 @@ final class PublisherCore: Sendable {
             return false
         }
         if alreadyAcknowledged && qos > 0 {
-            window.signal()
+            giveBackSlot()
             onAcknowledged?(mid)
             changes.signal()
         }
@@ -218,7 +257,7 @@ final class PublisherCore: Sendable {
             return .early
         }
         guard kind == .acknowledged else { return }
-        window.signal()
+        giveBackSlot()
         onAcknowledged?(mid)
         changes.signal()
     }
@@ -231,6 +270,32 @@ final class PublisherCore: Sendable {
     var acknowledged: Int { state.withLock { $0.acknowledged } }
     var peakInFlight: Int { state.withLock { $0.peak } }
     var isClosed: Bool { state.withLock { $0.closed } }
+    var link: LinkState { state.withLock { $0.link } }
+
+    /// From libmosquitto's thread: the CONNACK arrived.
+    func didConnect(reasonCode: Int32) {
+        state.withLock { state in
+            if reasonCode == 0 {
+                state.link.connected = true
+                state.link.connects += 1
+            } else {
+                state.link.connected = false
+                state.link.problem = "the broker refused the connection: \(String(cString: mosquitto_reason_string(reasonCode)))"
+            }
+        }
+        changes.signal()
+    }
+
+    /// From libmosquitto's thread: the connection ended (`reasonCode` 0 when we asked for it).
+    func didDisconnect(reasonCode: Int32) {
+        state.withLock { state in
+            state.link.connected = false
+            if reasonCode != 0 {
+                state.link.problem = "connection lost: \(String(cString: mosquitto_strerror(reasonCode)))"
+            }
+        }
+        changes.signal()
+    }
 
     /// Marks the publisher closed; true the first time.
     func close() -> Bool {
@@ -248,4 +313,21 @@ private func publisherOnPublish(
 ) {
     guard let userdata else { return }
     Unmanaged<PublisherCore>.fromOpaque(userdata).takeUnretainedValue().didPublish(mid: mid)
+}
+
+/// libmosquitto's connect callback (nonisolated, captures nothing; DESIGN §3).
+private func publisherOnConnect(
+    _ handle: OpaquePointer?, _ userdata: UnsafeMutableRawPointer?, _ reasonCode: Int32, _ flags: Int32,
+    _ properties: OpaquePointer?
+) {
+    guard let userdata else { return }
+    Unmanaged<PublisherCore>.fromOpaque(userdata).takeUnretainedValue().didConnect(reasonCode: reasonCode)
+}
+
+/// libmosquitto's disconnect callback (nonisolated, captures nothing; DESIGN §3).
+private func publisherOnDisconnect(
+    _ handle: OpaquePointer?, _ userdata: UnsafeMutableRawPointer?, _ reasonCode: Int32, _ properties: OpaquePointer?
+) {
+    guard let userdata else { return }
+    Unmanaged<PublisherCore>.fromOpaque(userdata).takeUnretainedValue().didDisconnect(reasonCode: reasonCode)
 }

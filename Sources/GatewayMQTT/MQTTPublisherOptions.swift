@@ -13,7 +13,6 @@ public struct MQTTPublisherOptions: Sendable {
     /// Never logged.
     public var password: String?
     public var tls: TLSFiles?
-    public var keepaliveSeconds: Int = 30
     /// QoS ≥ 1 messages allowed to await their PUBACK before `publish` blocks. DESIGN §3: 20–100 in flight
     /// is fast; an unbounded window collapsed to ~1.2k msg/s.
     public var maxInFlight: Int = 50
@@ -22,6 +21,11 @@ public struct MQTTPublisherOptions: Sendable {
     /// libmosquitto's reconnect delay bounds (whole seconds; its library thread reconnects by itself).
     public var reconnectDelaySeconds: UInt32 = 1
     public var reconnectDelayMaxSeconds: UInt32 = 5
+    /// A last will: what the broker publishes for us when the connection ends without DISCONNECT
+    /// (a crash, a cut link, a missed keepalive).
+    public var will: MQTTWill?
+    /// MQTT keepalive in seconds; also bounds how long a dead link goes unnoticed.
+    public var keepaliveSeconds: Int = 30
 
     public init(
         url: BrokerURL, clientID: String, protocolVersion: MQTTProtocolVersion = .v5, cleanSession: Bool = true,
@@ -34,5 +38,20 @@ public struct MQTTPublisherOptions: Sendable {
         self.username = username
         self.password = password
         self.tls = tls
+    }
+}
+
+/// A message the broker publishes on the client's behalf when the client vanishes.
+public struct MQTTWill: Sendable, Hashable {
+    public var topic: String
+    public var payload: [UInt8]
+    public var qos: Int
+    public var retain: Bool
+
+    public init(topic: String, payload: [UInt8], qos: Int = 1, retain: Bool = true) {
+        self.topic = topic
+        self.payload = payload
+        self.qos = qos
+        self.retain = retain
     }
 }

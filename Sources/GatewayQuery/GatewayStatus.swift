@@ -16,11 +16,14 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
     public var routes: [RouteCounts]
     public var ingest: IngestTotals
     public var store: StoreState
+    /// The buffer policy's state; `nil` (absent from the JSON) from a daemon that does not report it.
+    public var buffer: BufferState?
 
     public init(
         gateway: GatewayIdentity, ready: Bool, unreadyReasons: [String] = [], broker: BrokerLink, uplink: LinkState,
-        routes: [RouteCounts], ingest: IngestTotals, store: StoreState
+        routes: [RouteCounts], ingest: IngestTotals, store: StoreState, buffer: BufferState? = nil
     ) {
+        self.buffer = buffer
         self.gateway = gateway
         self.ready = ready
         self.unreadyReasons = unreadyReasons
@@ -32,7 +35,7 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case gateway, ready, broker, uplink, routes, ingest, store
+        case gateway, ready, broker, uplink, routes, ingest, store, buffer
         case unreadyReasons = "unready_reasons"
     }
 
@@ -74,11 +77,70 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
         public var since: String?
         /// Why it changed, in words (the broker's reason, the socket error); `nil` when connected.
         public var reason: String?
+        /// Uplink only: the central broker's URL.
+        public var url: String?
+        /// Uplink only: what waits to be forwarded (measured every few seconds).
+        public var backlog: UplinkBacklog?
+        /// Uplink only: what the central broker acknowledged since the daemon started.
+        public var forwarded: UplinkForwarded?
 
-        public init(state: String, since: String?, reason: String?) {
+        public init(
+            state: String, since: String?, reason: String?, url: String? = nil, backlog: UplinkBacklog? = nil,
+            forwarded: UplinkForwarded? = nil
+        ) {
             self.state = state
             self.since = since
             self.reason = reason
+            self.url = url
+            self.backlog = backlog
+            self.forwarded = forwarded
+        }
+    }
+
+    /// Records in the store that the central broker has not acknowledged yet.
+    public struct UplinkBacklog: Codable, Sendable, Hashable {
+        public var readings: Int
+        public var events: Int
+        /// The readings' share of the database file, estimated from the measured bytes per row.
+        public var bytesEstimate: Int64
+        /// Age of the oldest waiting reading (since it was received); `nil` when none waits.
+        public var oldestAgeSeconds: Double?
+
+        public init(readings: Int, events: Int, bytesEstimate: Int64, oldestAgeSeconds: Double?) {
+            self.readings = readings
+            self.events = events
+            self.bytesEstimate = bytesEstimate
+            self.oldestAgeSeconds = oldestAgeSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case readings, events
+            case bytesEstimate = "bytes_estimate"
+            case oldestAgeSeconds = "oldest_age_seconds"
+        }
+    }
+
+    /// Counts of acknowledged records and published messages since the daemon started.
+    public struct UplinkForwarded: Codable, Sendable, Hashable {
+        public var readings: Int
+        public var events: Int
+        public var messages: Int
+        /// Connections the central broker accepted since start.
+        public var connections: Int
+        /// When the last acknowledgement moved a cursor (RFC 3339).
+        public var lastAcknowledged: String?
+
+        public init(readings: Int, events: Int, messages: Int, connections: Int, lastAcknowledged: String?) {
+            self.readings = readings
+            self.events = events
+            self.messages = messages
+            self.connections = connections
+            self.lastAcknowledged = lastAcknowledged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case readings, events, messages, connections
+            case lastAcknowledged = "last_acknowledged"
         }
     }
 
@@ -219,6 +281,48 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
             case recentReadings = "recent_readings"
             case oldestReading = "oldest_reading"
             case newestReading = "newest_reading"
+        }
+    }
+
+    /// The buffer policy (`buffer:`): the size bound and what it and retention deleted.
+    public struct BufferState: Codable, Sendable, Hashable {
+        public var maxBytes: Int64
+        /// Pages in use × page size at the last pass.
+        public var usedBytes: Int64
+        /// `drop_oldest_readings`.
+        public var whenFull: String
+        /// Still above `max_bytes` after the last pass.
+        public var full: Bool
+        /// Totals since the store was created, exact (counted in the deleting transaction).
+        public var retentionDeleted: Int
+        public var dropped: Int
+        /// Of `dropped`, readings the uplink had not forwarded.
+        public var droppedUnforwarded: Int
+        /// RFC 3339; `nil` before the first pass.
+        public var lastPass: String?
+
+        public init(
+            maxBytes: Int64, usedBytes: Int64, whenFull: String, full: Bool, retentionDeleted: Int, dropped: Int,
+            droppedUnforwarded: Int, lastPass: String?
+        ) {
+            self.maxBytes = maxBytes
+            self.usedBytes = usedBytes
+            self.whenFull = whenFull
+            self.full = full
+            self.retentionDeleted = retentionDeleted
+            self.dropped = dropped
+            self.droppedUnforwarded = droppedUnforwarded
+            self.lastPass = lastPass
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case full, dropped
+            case maxBytes = "max_bytes"
+            case usedBytes = "used_bytes"
+            case whenFull = "when_full"
+            case retentionDeleted = "retention_deleted"
+            case droppedUnforwarded = "dropped_unforwarded"
+            case lastPass = "last_pass"
         }
     }
 }

@@ -37,7 +37,20 @@ public enum StatusRenderer {
             "\(sub.filter) \(sub.state)" + (sub.grantedQoS.map { " (QoS \($0))" } ?? "")
         }
         var uplink = s.uplink.state.replacingOccurrences(of: "_", with: " ")
-        if let reason = s.uplink.reason { uplink += " — \(reason)" }
+        if let since = s.uplink.since { uplink += " since \(since)" }
+        if let url = s.uplink.url { uplink += " — \(url)" }
+        if let reason = s.uplink.reason { uplink += s.uplink.url == nil ? " — \(reason)" : " (\(reason))" }
+        var uplinkLines: [(String, String)] = [("uplink", uplink)]
+        if let backlog = s.uplink.backlog {
+            uplinkLines.append((
+                "", "backlog \(backlog.readings) readings (~\(HumanFormat.bytes(backlog.bytesEstimate))), \(backlog.events) events"
+                    + (backlog.oldestAgeSeconds.map { ", oldest \(HumanFormat.duration(seconds: $0)) old" } ?? "")))
+        }
+        if let f = s.uplink.forwarded {
+            uplinkLines.append((
+                "", "forwarded \(f.readings) readings, \(f.events) events in \(f.messages) messages since start"
+                    + (f.lastAcknowledged.map { ", last acknowledged \($0)" } ?? "")))
+        }
         let i = s.ingest
         let st = s.store
         var lines: [(String, String)] = [
@@ -46,8 +59,8 @@ public enum StatusRenderer {
             ("broker", brokerLine),
         ]
         lines += subscriptions.map { ("", $0) }
+        lines += uplinkLines
         lines += [
-            ("uplink", uplink),
             ("ingest", "\(HumanFormat.rate(i.messagesPerSecond)) msg/s, \(HumanFormat.rate(i.readingsPerSecond)) readings/s over the last minute"),
             ("", "\(i.messagesReceived) messages, \(i.readingsStored) readings stored, \(i.duplicatesSkipped) duplicates, "
                 + "\(i.quarantined) quarantined, \(i.commitFailures) commit failures since start"),
@@ -56,6 +69,14 @@ public enum StatusRenderer {
             ("", "\(HumanFormat.bytes(st.fileBytes)) + \(HumanFormat.bytes(st.walBytes)) WAL at \(st.path)"),
             ("", "oldest reading \(st.oldestReading ?? "—"), newest \(st.newestReading ?? "—")"),
         ]
+        if let b = s.buffer {
+            lines.append((
+                "buffer", "\(HumanFormat.bytes(b.usedBytes)) used of \(HumanFormat.bytes(b.maxBytes))"
+                    + (b.full ? " — FULL" : "") + ", when full: \(b.whenFull.replacingOccurrences(of: "_", with: " "))"))
+            lines.append((
+                "", "\(b.dropped) readings dropped (\(b.droppedUnforwarded) never forwarded), "
+                    + "\(b.retentionDeleted) deleted by retention"))
+        }
         var out = lines.map { key, value in
             TableRenderer.sanitize((key.padding(toLength: 9, withPad: " ", startingAt: 0) + value)).trimmingTrailingSpaces()
         }.joined(separator: "\n") + "\n\n"

@@ -7,7 +7,7 @@ import GRDB
 /// described at the top of `ReadingStore.swift`.
 enum StoreMigrations {
     /// The names of every migration this release knows, in order.
-    static let known = ["v1", "v2"]
+    static let known = ["v1", "v2", "v3"]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -16,6 +16,9 @@ enum StoreMigrations {
         }
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
         }
         return migrator
     }
@@ -192,6 +195,28 @@ enum StoreMigrations {
         CREATE TABLE rule_state (
             key   TEXT PRIMARY KEY NOT NULL,
             value BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """
+
+    /// v3: store-and-forward and the buffer policy (issue 6). `forward_cursor`: how far the central
+    /// broker has acknowledged each stream the uplink forwards. A row's `last_seq` is the highest seq of that stream such that it and every
+    /// lower seq were acknowledged (PUBACK) by the central broker; forwarding resumes after it. No row:
+    /// nothing acknowledged yet. One small table written by the forwarder's own connection, so the
+    /// ingest writer's tables and transactions are untouched.
+    static let v3 = """
+        CREATE TABLE forward_cursor (
+            stream     TEXT PRIMARY KEY NOT NULL,   -- 'readings', 'alert_history', 'ticket_history'
+            last_seq   INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL             -- UTC epoch ms of the acknowledgement
+        ) WITHOUT ROWID;
+
+        -- The buffer policy's totals since the store was created, updated in the same transaction
+        -- as the deletes they count, so they are exact across crashes: 'retention_deleted' (readings
+        -- past buffer.retention), 'dropped' (readings deleted because the store reached
+        -- buffer.max_bytes) and 'dropped_unforwarded' (those of them the uplink had not forwarded).
+        CREATE TABLE buffer_counters (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value INTEGER NOT NULL
         ) WITHOUT ROWID;
         """
 }

@@ -13,7 +13,7 @@ struct ReadingStoreTests {
             "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
                 + "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name)")
         #expect(
-            tables == "alert_history,alerts,events,meta,quarantine,readings,readings_all,readings_recent,rule_state,"
+            tables == "alert_history,alerts,buffer_counters,events,forward_cursor,meta,quarantine,readings,readings_all,readings_recent,rule_state,"
                 + "series,series_stats,ticket_history,tickets,topics")
         #expect(try store.scalarForTesting("PRAGMA journal_mode") == "wal")
         #expect(try store.scalarForTesting("PRAGMA synchronous") == "1")  // NORMAL

@@ -23,8 +23,22 @@ extension StatusPageRenderer {
         if uplink.state == "not_configured" {
             html += "<p class=\"muted\">Store-and-forward is not configured; readings stay on this gateway.</p>"
         } else {
-            html += "<dl class=\"kv\"><dt>Since</dt><dd>\(instant(uplink.since, now: now))</dd>"
+            html += "<dl class=\"kv\">"
+            if let url = uplink.url { html += "<dt>URL</dt><dd><code>\(HTML.escape(url))</code></dd>" }
+            html += "<dt>Since</dt><dd>\(instant(uplink.since, now: now))</dd>"
             if let reason = uplink.reason { html += "<dt>Reason</dt><dd>\(HTML.escape(reason))</dd>" }
+            if let backlog = uplink.backlog {
+                let waiting = backlog.readings > 0 || backlog.events > 0
+                html += "<dt>Backlog</dt><dd class=\"num\(waiting ? " hl-warn" : "")\">"
+                html += "\(HumanFormat.count(backlog.readings)) readings (~\(HumanFormat.bytes(backlog.bytesEstimate))), "
+                html += "\(HumanFormat.count(backlog.events)) events"
+                if let age = backlog.oldestAgeSeconds { html += ", oldest \(HumanFormat.duration(seconds: age)) old" }
+                html += "</dd>"
+            }
+            if let forwarded = uplink.forwarded {
+                html += "<dt>Forwarded</dt><dd class=\"num\">\(HumanFormat.count(forwarded.readings)) readings, "
+                html += "\(HumanFormat.count(forwarded.events)) events in \(HumanFormat.count(forwarded.messages)) messages</dd>"
+            }
             html += "</dl>"
         }
         return html + "</div>\n</section>\n"

@@ -10,12 +10,17 @@ public struct GatewayConfiguration: Sendable, Hashable {
     public var rules: RulesConfiguration
     /// First match wins.
     public var routes: [RouteConfiguration]
+    /// Store-and-forward to a central broker; `nil` keeps every reading local.
+    public var uplink: UplinkSettings?
+    public var buffer: BufferSettings
 
     public init(
         gateway: GatewaySettings, broker: BrokerSettings, storage: StorageSettings = .init(),
         ingest: IngestSettings = .init(), api: APISettings = .init(), rules: RulesConfiguration = .init(),
-        routes: [RouteConfiguration]
+        routes: [RouteConfiguration], uplink: UplinkSettings? = nil, buffer: BufferSettings = .init()
     ) {
+        self.uplink = uplink
+        self.buffer = buffer
         self.api = api
         self.rules = rules
         self.gateway = gateway

@@ -1,0 +1,207 @@
+// BufferKeeper — the buffer policy (issue 6): retention of forwarded readings, and the size bound.
+//
+// INVARIANTS
+//  1. Only readings are deleted. Alerts, tickets, their histories, gateway events and the
+//     quarantine (which has its own bound) are never touched by this policy.
+//  2. Exact accounting. Every deleted reading is added to `buffer_counters` (schema v3) in the same
+//     transaction that deletes it: the totals survive crashes and never drift.
+//  3. Oldest first, by seq, in chunks of `chunkRows` per transaction, so that the write lock (which
+//     the ingest commits also need) is held briefly. A chunk is a prefix of each tier in seq order,
+//     so it is deleted with `seq <= x` on the primary keys.
+//  4. Retention (age by *receipt*, `received_at`, which follows seq; a backfilled old reading is not
+//     deleted the moment it arrives) deletes only readings the uplink has forwarded
+//     (`seq <= forward_cursor.readings`) when forwarding is on; without an uplink, every old reading.
+//  5. `series_stats` stays exact for the rows left in `readings`: count and sum are decremented,
+//     first/last ts re-read through the (series_id, ts) index, min/max re-scanned only for a series
+//     whose extreme value was among the deleted rows.
+import Foundation
+import GRDB
+import GatewayCore
+
+/// Enforces the buffer policy on a connection of its own (see the invariants above).
+public final class BufferKeeper: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+    let chunkRows: Int
+
+    /// Open it after `ReadingStore`, which creates the file and runs the migrations.
+    public init(path: String, synchronous: SynchronousMode, chunkRows: Int = 5_000) throws {
+        self.path = path
+        self.chunkRows = max(1, chunkRows)
+        var configuration = Configuration()
+        configuration.label = "GatewayStore.buffer"
+        configuration.busyMode = .timeout(5)
+        let level = synchronous == .full ? "FULL" : "NORMAL"
+        configuration.prepareDatabase { db in
+            // secure_delete FAST for the same reason as the writer (StoreConnection.writer).
+            try db.execute(sql: "PRAGMA synchronous = \(level); PRAGMA secure_delete = FAST; PRAGMA temp_store = MEMORY;")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.wrap(error, path: path, operation: "buffer.open")
+        }
+    }
+
+    /// The totals so far.
+    public func totals() throws -> BufferTotals {
+        try StoreError.context(path: path, operation: "buffer.totals") {
+            try queue.read { db in
+                var totals = BufferTotals()
+                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM buffer_counters") {
+                    let key: String = row[0]
+                    let value: Int = row[1]
+                    switch key {
+                    case "retention_deleted": totals.retentionDeleted = value
+                    case "dropped": totals.dropped = value
+                    case "dropped_unforwarded": totals.droppedUnforwarded = value
+                    default: break
+                    }
+                }
+                return totals
+            }
+        }
+    }
+
+    /// Pages in use × page size: what the file would measure after a full vacuum.
+    public func usedBytes() throws -> Int64 {
+        try StoreError.context(path: path, operation: "buffer.size") { try queue.read(Self.usedBytes) }
+    }
+
+    static func usedBytes(_ db: Database) throws -> Int64 {
+        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let size = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        return (pages - free) * size
+    }
+
+    /// One pass: retention, then the size bound (down to 90 % of `maxBytes`, so that one pass does
+    /// not follow another at every commit), then gives freed pages back to the file system.
+    public func enforce(_ policy: BufferPolicy, now: EpochMillis) throws -> BufferPass {
+        var pass = BufferPass()
+        try StoreError.context(path: path, operation: "buffer.enforce") {
+            let cutoff = now - policy.retentionMillis
+            while true {
+                let chunk = try deleteChunk(
+                    receivedBefore: cutoff, onlyForwarded: policy.forwarding, forwarding: policy.forwarding, reason: .retention)
+                pass.deleted.retentionDeleted += chunk.deleted
+                if chunk.deleted < chunkRows { break }
+            }
+            var used = try queue.read(Self.usedBytes)
+            if used > policy.maxBytes && policy.dropOldestWhenFull {
+                let target = policy.maxBytes / 10 * 9
+                while used > target {
+                    let chunk = try deleteChunk(
+                        receivedBefore: nil, onlyForwarded: false, forwarding: policy.forwarding, reason: .full)
+                    pass.deleted.dropped += chunk.deleted
+                    pass.deleted.droppedUnforwarded += chunk.unforwarded
+                    if chunk.deleted == 0 { break }
+                    used = try queue.read(Self.usedBytes)
+                }
+            }
+            if pass.deleted.retentionDeleted + pass.deleted.dropped > 0 {
+                // The vacuum shrinks the file in the WAL; a passive checkpoint (never waits for, nor
+                // blocks, the ingest writer) carries that into the database file when it can.
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA incremental_vacuum")
+                    _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                }
+            }
+            pass.usedBytes = try queue.read(Self.usedBytes)
+            pass.full = pass.usedBytes > policy.maxBytes
+        }
+        return pass
+    }
+
+    enum Reason { case retention, full }
+
+    /// Deletes up to `chunkRows` of the oldest readings (by seq) in one transaction and counts them.
+    /// `forwarding`: whether an uplink forwards (without one, no reading is "unforwarded").
+    private func deleteChunk(
+        receivedBefore cutoff: EpochMillis?, onlyForwarded: Bool, forwarding: Bool, reason: Reason
+    ) throws -> (deleted: Int, unforwarded: Int) {
+        var result = (deleted: 0, unforwarded: 0)
+        // IMMEDIATE: take the write lock first, so that the snapshot the chunk is chosen from is the
+        // one it is deleted from (a deferred read-then-write would fail with SQLITE_BUSY_SNAPSHOT).
+        try queue.inTransaction(.immediate) { db in
+            result = (0, 0)
+            let forwarded = try Int64.fetchOne(db, sql: "SELECT last_seq FROM forward_cursor WHERE stream = 'readings'") ?? 0
+            struct Row1 { let seq: Int64; let main: Bool; let series: Int64; let value: Double; let receivedAt: Int64 }
+            func tier(_ table: String, main: Bool) throws -> [Row1] {
+                try Row.fetchAll(
+                    db, sql: "SELECT seq, series_id, value, received_at FROM \(table) ORDER BY seq LIMIT ?",
+                    arguments: [chunkRows]
+                ).map { Row1(seq: $0[0], main: main, series: $0[1], value: $0[2], receivedAt: $0[3]) }
+            }
+            var chosen: [Row1] = []
+            for row in (try tier("readings", main: true) + tier("readings_recent", main: false)).sorted(by: { $0.seq < $1.seq }) {
+                if chosen.count >= chunkRows { break }
+                if let cutoff, row.receivedAt >= cutoff { break }
+                if onlyForwarded && row.seq > forwarded { break }
+                chosen.append(row)
+            }
+            guard !chosen.isEmpty else { return .commit }
+            var perSeries: [Int64: (count: Int, sum: Double, min: Double, max: Double)] = [:]
+            for row in chosen where row.main {
+                let old = perSeries[row.series] ?? (0, 0, .infinity, -.infinity)
+                perSeries[row.series] = (old.count + 1, old.sum + row.value, Swift.min(old.min, row.value), Swift.max(old.max, row.value))
+            }
+            if let lastMain = chosen.last(where: \.main)?.seq {
+                try db.execute(sql: "DELETE FROM readings WHERE seq <= ?", arguments: [lastMain])
+            }
+            if let lastRecent = chosen.last(where: { !$0.main })?.seq {
+                try db.execute(sql: "DELETE FROM readings_recent WHERE seq <= ?", arguments: [lastRecent])
+            }
+            for (series, deleted) in perSeries {
+                try Self.adjustStats(db, series: series, deleted: deleted)
+            }
+            let unforwarded = forwarding ? chosen.filter { $0.seq > forwarded }.count : 0
+            let add = try db.cachedStatement(sql: """
+                INSERT INTO buffer_counters(key, value) VALUES (?, ?)
+                ON CONFLICT(key) DO UPDATE SET value = value + excluded.value
+                """)
+            switch reason {
+            case .retention:
+                try add.execute(arguments: ["retention_deleted", chosen.count])
+            case .full:
+                try add.execute(arguments: ["dropped", chosen.count])
+                try add.execute(arguments: ["dropped_unforwarded", unforwarded])
+            }
+            result = (chosen.count, unforwarded)
+            return .commit
+        }
+        return result
+    }
+
+    /// Keeps `series_stats` exact after rows of `series` left `readings` (invariant 5).
+    private static func adjustStats(_ db: Database, series: Int64, deleted: (count: Int, sum: Double, min: Double, max: Double)) throws {
+        guard let stats = try Row.fetchOne(
+            db, sql: "SELECT row_count, min_value, max_value FROM series_stats WHERE series_id = ?", arguments: [series])
+        else { return }
+        let count: Int = stats[0]
+        guard count > deleted.count else {
+            try db.execute(sql: "DELETE FROM series_stats WHERE series_id = ?", arguments: [series])
+            return
+        }
+        var minimum: Double = stats[1]
+        var maximum: Double = stats[2]
+        if deleted.min <= minimum || deleted.max >= maximum {
+            let extremes = try Row.fetchOne(
+                db, sql: "SELECT min(value), max(value) FROM readings WHERE series_id = ?", arguments: [series])
+            minimum = extremes?[0] ?? minimum
+            maximum = extremes?[1] ?? maximum
+        }
+        try db.execute(
+            sql: """
+                UPDATE series_stats SET row_count = row_count - ?2, sum_value = sum_value - ?3,
+                    first_ts = (SELECT min(ts) FROM readings WHERE series_id = ?1),
+                    last_ts = (SELECT max(ts) FROM readings WHERE series_id = ?1),
+                    min_value = ?4, max_value = ?5
+                 WHERE series_id = ?1
+                """, arguments: [series, deleted.count, deleted.sum, minimum, maximum])
+    }
+
+    public func close() throws {
+        try StoreError.context(path: path, operation: "buffer.close") { try queue.close() }
+    }
+}

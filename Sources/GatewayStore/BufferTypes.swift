@@ -1,0 +1,51 @@
+import GatewayCore
+
+/// What the buffer policy enforces (from the configuration's `buffer:` section).
+public struct BufferPolicy: Sendable, Hashable {
+    /// Keep the database's used size (pages in use × page size) under this.
+    public var maxBytes: Int64
+    public var retentionMillis: Int64
+    /// `true`: delete the oldest readings when full; `false`: delete nothing (ingest pauses instead).
+    public var dropOldestWhenFull: Bool
+    /// Whether an uplink forwards readings (then retention waits for their acknowledgement).
+    public var forwarding: Bool
+
+    public init(maxBytes: Int64, retentionMillis: Int64, dropOldestWhenFull: Bool, forwarding: Bool) {
+        self.maxBytes = maxBytes
+        self.retentionMillis = retentionMillis
+        self.dropOldestWhenFull = dropOldestWhenFull
+        self.forwarding = forwarding
+    }
+}
+
+/// The policy's totals since the store was created (`buffer_counters`).
+public struct BufferTotals: Sendable, Hashable {
+    public var retentionDeleted = 0
+    /// Readings deleted because the store was full.
+    public var dropped = 0
+    /// Of `dropped`, those the uplink had not forwarded: lost for the central side (always 0 without
+    /// an uplink).
+    public var droppedUnforwarded = 0
+
+    public init(retentionDeleted: Int = 0, dropped: Int = 0, droppedUnforwarded: Int = 0) {
+        self.retentionDeleted = retentionDeleted
+        self.dropped = dropped
+        self.droppedUnforwarded = droppedUnforwarded
+    }
+}
+
+/// The outcome of one `BufferKeeper.enforce` pass.
+public struct BufferPass: Sendable, Hashable {
+    /// What this pass deleted.
+    public var deleted = BufferTotals()
+    /// The used size after the pass.
+    public var usedBytes: Int64 = 0
+    /// Still above `maxBytes` after the pass (nothing left to drop, or dropping is not the policy).
+    public var full = false
+
+    public init(deleted: BufferTotals = BufferTotals(), usedBytes: Int64 = 0, full: Bool = false) {
+        self.deleted = deleted
+        self.usedBytes = usedBytes
+        self.full = full
+    }
+}
