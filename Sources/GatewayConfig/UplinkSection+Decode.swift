@@ -4,8 +4,8 @@ import GatewayCore
 /// protocol, client id, TLS, reconnect), so both connections accept and refuse the same things.
 enum UplinkSection {
     static let keys = [
-        "url", "protocol", "client_id", "username", "password_file", "tls", "topic_prefix", "batch", "qos",
-        "keepalive", "reconnect",
+        "url", "protocol", "client_id", "username", "password_file", "password_credential", "tls", "topic_prefix",
+        "batch", "qos", "keepalive", "reconnect",
     ]
     static let urlExpectation = "the central broker's URL, such as mqtts://central.example.net:8883"
 
@@ -18,9 +18,14 @@ enum UplinkSection {
         let clientID = section.optional("client_id").flatMap(BrokerSection.parseClientID)
             ?? gatewayID.map { "utility-gateway-\($0)-uplink" }
         let username = section.optional("username")?.string(expecting: "a user name")
-        let passwordFile = section.optional("password_file")?.readableFile(expecting: "the path of a file that holds the password")
-        if let node = section.optional("password_file"), !section.has("username") {
-            node.report("'password_file' needs 'username': MQTT sends a password only together with a user name")
+        // As for the broker: a file, or a systemd credential (the unit loads `uplink-password`).
+        let passwordFile = section.secretFile(
+            fileKey: "password_file", credentialKey: "password_credential",
+            expecting: "the path of a file that holds the password")
+        for key in ["password_file", "password_credential"] {
+            if let node = section.optional(key), !section.has("username") {
+                node.report("'\(key)' needs 'username': MQTT sends a password only together with a user name")
+            }
         }
         let tls = section.optional("tls").flatMap { TLSSection.decode($0, url: url) }
         let prefix = section.required("topic_prefix", "the topic prefix to publish under, such as utilities/gateways/site-01")

@@ -27,6 +27,9 @@ enum RestartRequiredChanges {
         check("storage") { $0.storage }
         check("ingest") { $0.ingest }
         check("api") { $0.api }
+        // The forwarder and the buffer keeper are built once, at start.
+        check("uplink") { $0.uplink }
+        check("buffer") { $0.buffer }
         // Settings added later that are not listed above still get named, by section.
         for (section, differs) in [("broker", old.broker != new.broker), ("gateway", old.gateway != new.gateway)]
         where differs && !changed.contains(where: { $0.hasPrefix(section + ".") }) {

@@ -48,6 +48,20 @@ struct CredentialTests {
         #expect(loaded.configuration.api.tokenFile == scratch.directory + "/creds/api-tokens")
     }
 
+    @Test func theUplinkPasswordIsACredentialToo() throws {
+        let scratch = try Scratch()
+        try scratch.write("creds/uplink-password", "secret\n")
+        let uplink = """
+            uplink:
+              url: mqtt://127.0.0.1:18830
+              username: site-01
+              password_credential: uplink-password
+              topic_prefix: utilities/gateways/site-01
+            """
+        let loaded = try load(yaml() + "\n" + uplink, credentials: scratch.directory + "/creds")
+        #expect(loaded.configuration.uplink?.passwordFile == scratch.directory + "/creds/uplink-password")
+    }
+
     @Test func aMissingCredentialSaysWhereToPutIt() throws {
         let scratch = try Scratch()
         let found = problems(yaml(broker: "  password_credential: broker-password"), credentials: scratch.directory)
