@@ -142,7 +142,10 @@ public enum GatewayDaemon {
             policy: BufferPolicy(
                 maxBytes: buffer.maxBytes, retentionMillis: Int64(buffer.retentionSeconds * 1000),
                 dropOldestWhenFull: buffer.whenFull == .dropOldestReadings, forwarding: configuration.uplink != nil),
-            metricsFactory: metricsFactory, logger: logger)
+            metricsFactory: metricsFactory, logger: logger,
+            onConditions: { conditions, before in
+                recordBufferConditions(conditions, before: before, store: store, rules: rules, logger: logger)
+            })
         services.append(.init(service: BufferService(enforcer: enforcer)))
         if let uplink = configuration.uplink {
             let opened = try ForwardOutbox(path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous)
@@ -203,6 +206,39 @@ public enum GatewayDaemon {
         do { try rules.finish() } catch { logger.error("rules.write_failed", metadata: ["error": "\(error)"]) }
         logger.notice("gateway.stopped", metadata: ["ingest": "\(pipeline.counters.snapshot)"])
         return damage.detected ? .storeDamaged : .stopped
+    }
+
+    /// The buffer's conditions changed: events in the store, and the `buffer.high_water` /
+    /// `buffer.dropping` alerts raised or cleared. Called on the buffer policy's thread. At the
+    /// first pass (`before == nil`) a condition that does not hold is only handed to the rules —
+    /// to clear an alert left from before a restart — and not written as an event every start.
+    static func recordBufferConditions(
+        _ conditions: BufferConditions, before: BufferConditions?, store: ReadingStore, rules: RulesStage, logger: Logger
+    ) {
+        let now = SystemWallClock().now()
+        let used = "\(conditions.usedBytes) of \(conditions.maxBytes) bytes (buffer.max_bytes)"
+        var changes: [(event: GatewayEvent, stored: Bool)] = []
+        if conditions.highWater != before?.highWater {
+            changes.append((GatewayEvent(
+                timestamp: now, kind: conditions.highWater ? .bufferHighWater : .bufferBelowHighWater,
+                message: conditions.highWater
+                    ? "the database uses \(used), at or above the 80 % high-water mark"
+                    : "the database uses \(used), below the 80 % high-water mark"), conditions.highWater || before != nil))
+        }
+        if conditions.dropping != before?.dropping {
+            changes.append((GatewayEvent(
+                timestamp: now, kind: conditions.dropping ? .bufferDropping : .bufferStoppedDropping,
+                message: conditions.dropping
+                    ? "the buffer policy dropped the \(conditions.droppedInPass) oldest readings to stay under buffer.max_bytes"
+                    : "the buffer policy dropped no readings in its last pass"), conditions.dropping || before != nil))
+        }
+        do {
+            let stored = changes.filter(\.stored).map(\.event)
+            if !stored.isEmpty { try store.commit(IngestBatch(events: stored)) }
+            for change in changes { try rules.record(change.event) }
+        } catch {
+            logger.error("buffer.alert_failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// A fresh store replaced a damaged one: an event in the new store, and a critical alert

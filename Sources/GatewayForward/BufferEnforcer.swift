@@ -29,6 +29,11 @@ public final class BufferEnforcer: Sendable {
     let state: Mutex<Snapshot>
     let stopRequested = Atomic<Bool>(false)
     let wake = DispatchSemaphore(value: 0)
+    /// Receives the buffer's conditions when they change, with the previous ones (and after the
+    /// first pass, with `nil`, whatever they are: a condition may have ended while the gateway was
+    /// down).
+    private let onConditions: (@Sendable (_ now: BufferConditions, _ before: BufferConditions?) -> Void)?
+    private let reported = Mutex<BufferConditions?>(nil)
     private let dropped: Counter
     private let droppedUnforwarded: Counter
     private let retentionDeleted: Counter
@@ -36,8 +41,10 @@ public final class BufferEnforcer: Sendable {
 
     public init(
         keeper: BufferKeeper, policy: BufferPolicy, metricsFactory: any MetricsFactory, logger: Logger,
-        clock: any WallClock = SystemWallClock(), interval: Duration = .seconds(5)
+        clock: any WallClock = SystemWallClock(), interval: Duration = .seconds(5),
+        onConditions: (@Sendable (_ now: BufferConditions, _ before: BufferConditions?) -> Void)? = nil
     ) {
+        self.onConditions = onConditions
         self.keeper = keeper
         self.logger = logger
         self.clock = clock
@@ -96,8 +103,44 @@ public final class BufferEnforcer: Sendable {
                     "buffer.used_bytes": "\(pass.usedBytes)", "buffer.max_bytes": "\(policy.maxBytes)",
                 ])
             }
+            report(BufferConditions(
+                highWater: Double(pass.usedBytes) >= BufferConditions.highWaterFraction * Double(policy.maxBytes),
+                dropping: pass.deleted.dropped > 0, usedBytes: pass.usedBytes, maxBytes: policy.maxBytes,
+                droppedInPass: Int64(pass.deleted.dropped)))
         } catch {
             logger.error("buffer.pass_failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Hands changed conditions to `onConditions`.
+    private func report(_ conditions: BufferConditions) {
+        guard let onConditions else { return }
+        let (changed, before) = reported.withLock { last -> (Bool, BufferConditions?) in
+            defer { last = conditions }
+            return (last.map { $0.highWater != conditions.highWater || $0.dropping != conditions.dropping } ?? true, last)
+        }
+        if changed { onConditions(conditions, before) }
+    }
+}
+
+/// The buffer's two alert conditions after a pass (issue 6: `buffer.high_water` at 80 %,
+/// `buffer.dropping` while dropping).
+public struct BufferConditions: Sendable, Hashable {
+    /// The database's pages in use reached 80 % of `max_bytes`.
+    public var highWater: Bool
+    /// The pass dropped readings to stay under `max_bytes`.
+    public var dropping: Bool
+    public var usedBytes: Int64
+    public var maxBytes: Int64
+    public var droppedInPass: Int64
+
+    public static let highWaterFraction = 0.8
+
+    public init(highWater: Bool, dropping: Bool, usedBytes: Int64, maxBytes: Int64, droppedInPass: Int64) {
+        self.highWater = highWater
+        self.dropping = dropping
+        self.usedBytes = usedBytes
+        self.maxBytes = maxBytes
+        self.droppedInPass = droppedInPass
     }
 }

@@ -209,6 +209,16 @@ import Testing
         let values = try harness.storedValues()
         #expect(values.min() == total - values.count, "the oldest were dropped, the newest kept")
         #expect(harness.logs().contains("buffer.dropped"))
+        // The operators were told: `buffer.dropping` was raised (and cleared once a pass dropped
+        // nothing; unacknowledged, it stays listed), and the store sits above the 80 % mark.
+        var alerts: [String: String] = [:]
+        #expect(eventually(timeoutSeconds: 60) {
+            alerts = Dictionary(
+                ((try? harness.reader().alerts(AlertFilter(states: []))) ?? []).map { ($0.ruleID, $0.state) },
+                uniquingKeysWith: { first, _ in first })
+            return alerts["buffer.dropping"] != nil && alerts["buffer.high_water"] == "active_unack"
+        }, "\(alerts)")
+        #expect(try harness.reader().alerts(AlertFilter(states: [])).first { $0.ruleID == "buffer.dropping" }?.severity == "critical")
         #expect(harness.stopDaemon() == 0, "\(harness.logs())")
     }
 }

@@ -11,6 +11,14 @@ public struct GatewayEvent: Sendable, Hashable {
         /// SQLite reported the store file damaged; it was moved aside and a fresh store (a new
         /// generation) started. What the old file held is not in the live store.
         case storeRecovered = "store_recovered"
+        /// The database reached the buffer's high-water mark (80 % of `buffer.max_bytes`).
+        case bufferHighWater = "buffer_high_water"
+        /// The database is below the high-water mark again.
+        case bufferBelowHighWater = "buffer_below_high_water"
+        /// The buffer policy started dropping the oldest readings to stay under `buffer.max_bytes`.
+        case bufferDropping = "buffer_dropping"
+        /// A pass of the buffer policy dropped nothing.
+        case bufferStoppedDropping = "buffer_stopped_dropping"
     }
 
     public var timestamp: EpochMillis

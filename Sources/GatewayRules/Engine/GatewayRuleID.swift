@@ -11,6 +11,20 @@ public enum GatewayRuleID {
     /// The store file was damaged and replaced by a fresh one (`GatewayEvent.Kind.storeRecovered`).
     public static let storeRecovered = "gateway.store_recovered"
 
+    /// The database reached 80 % of `buffer.max_bytes` (issue 6); clears below it.
+    public static let bufferHighWater = "buffer.high_water"
+    /// The buffer policy is dropping the oldest readings; clears after a pass that drops none.
+    public static let bufferDropping = "buffer.dropping"
+
+    /// The gateway's own conditions: raised and cleared by gateway events, not by readings.
+    public static let conditions: Set<String> = [bufferHighWater, bufferDropping]
+
+    /// Whether the engine itself owns alerts of this rule id (no configured rule: a restore under a
+    /// new configuration never closes them as `rule_removed`).
+    public static func isEngineOwned(_ ruleID: String) -> Bool {
+        ruleID.hasPrefix("gateway.") || endedByAcknowledgement.contains(ruleID) || conditions.contains(ruleID)
+    }
+
     /// Alerts that report an event rather than a condition: nothing returns them to normal, so an
     /// operator's acknowledgement ends them.
     public static let endedByAcknowledgement: Set<String> = [possibleDataGap, ticketOverdue, storeRecovered]

@@ -154,7 +154,9 @@ extension RuleEngine {
     /// Something the gateway noticed about itself. A `possible_data_gap` (warning) or a
     /// `store_recovered` (critical) becomes an alert (`gateway.possible_data_gap`,
     /// `gateway.store_recovered`; safety alerts: never shelved or flooded) that operators
-    /// acknowledge, which also ends it. Other kinds raise nothing.
+    /// acknowledge, which also ends it. The buffer's conditions (`buffer.high_water`, warning;
+    /// `buffer.dropping`, critical) are raised by their start events and cleared by their end
+    /// events. `session_created` raises nothing.
     public mutating func recordGatewayEvent(_ event: GatewayEvent) -> [AlertEvent] {
         let ruleID: String
         let severity: Severity
@@ -163,6 +165,11 @@ extension RuleEngine {
         // Readings the gateway acknowledged are now only in the moved-aside file: critical.
         case .storeRecovered: (ruleID, severity) = (GatewayRuleID.storeRecovered, .critical)
         case .sessionCreated: return []
+        case .bufferHighWater: return raiseCondition(GatewayRuleID.bufferHighWater, severity: .warning, event)
+        case .bufferBelowHighWater: return clearCondition(GatewayRuleID.bufferHighWater, event)
+        // Readings are being deleted before anyone upstream has them: critical.
+        case .bufferDropping: return raiseCondition(GatewayRuleID.bufferDropping, severity: .critical, event)
+        case .bufferStoppedDropping: return clearCondition(GatewayRuleID.bufferDropping, event)
         }
         let id = newAlertID()
         let record = AlertRecord(
@@ -171,6 +178,34 @@ extension RuleEngine {
             risk: Risk(level: .high, category: .technical), safety: true, ticket: false)
         alerts[id] = record
         return [record.event(kind: .activated, previousState: nil, time: event.timestamp, note: event.message)]
+    }
+
+    /// A gateway condition starts: one alert while it lasts (a repeated start is the same episode).
+    mutating func raiseCondition(_ ruleID: String, severity: Severity, _ event: GatewayEvent) -> [AlertEvent] {
+        guard activeCondition(ruleID) == nil else { return [] }
+        let id = newAlertID()
+        let record = AlertRecord(
+            id: id, ruleID: ruleID, utility: nil, site: "*", device: "*", metric: "*",
+            state: .activeUnack, severity: severity, since: event.timestamp, value: nil, threshold: nil,
+            risk: Risk(level: .high, category: .technical), safety: true, ticket: false)
+        alerts[id] = record
+        return [record.event(kind: .activated, previousState: nil, time: event.timestamp, note: event.message)]
+    }
+
+    /// A gateway condition ends: its alert clears (and stays until acknowledged, if it was not).
+    /// An end without an active alert — the first report after a restart — does nothing.
+    mutating func clearCondition(_ ruleID: String, _ event: GatewayEvent) -> [AlertEvent] {
+        guard var record = activeCondition(ruleID) else { return [] }
+        let previous = record.state
+        record.state = previous == .activeAck ? .cleared : .clearedUnack
+        record.updatedAt = event.timestamp
+        alerts[record.id] = record.state == .cleared ? nil : record
+        return [record.event(kind: .cleared, previousState: previous, time: event.timestamp, note: event.message)]
+    }
+
+    /// The active alert of a gateway condition, if any.
+    func activeCondition(_ ruleID: String) -> AlertRecord? {
+        alerts.values.first { $0.ruleID == ruleID && $0.state.isActive }
     }
 
     /// A ticket step that passed its deadline becomes an alert on the ticket's device (its metric

@@ -106,10 +106,7 @@ extension RuleEngine {
         // Alerts whose rule memory is gone can never clear: close them now.
         let time = watermark ?? wallTime ?? 0
         // The engine's own alerts (data gap, flood, overdue tickets) have no rule to lose.
-        for record in activeAlerts
-        where !kept.contains(record.id) && !record.ruleID.hasPrefix("gateway.")
-            && !GatewayRuleID.endedByAcknowledgement.contains(record.ruleID)
-        {
+        for record in activeAlerts where !kept.contains(record.id) && !GatewayRuleID.isEngineOwned(record.ruleID) {
             restoreEvents.append(
                 record.event(
                     kind: .ruleRemoved, previousState: record.state, time: time,
