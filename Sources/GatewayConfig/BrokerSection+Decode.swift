@@ -30,14 +30,7 @@ enum BrokerSection {
         if let node = section.optional("protocol") { protocolVersion = parseProtocolVersion(node) }
         let clientID = section.optional("client_id").flatMap(parseClientID) ?? gatewayID.map { "utility-gateway-\($0)" }
         let username = section.optional("username")?.string(expecting: "a user name")
-        let passwordFile = section.secretFile(
-            fileKey: "password_file", credentialKey: "password_credential",
-            expecting: "the path of a file that holds the password")
-        for key in ["password_file", "password_credential"] {
-            if let node = section.optional(key), !section.has("username") {
-                node.report("'\(key)' needs 'username': MQTT sends a password only together with a user name")
-            }
-        }
+        let passwordFile = section.mqttPasswordFile()
         let tls = section.optional("tls").flatMap { TLSSection.decode($0, url: url) }
         let keepalive = section.optional("keepalive")?.wholeSeconds(in: 5...65_535, "between 5s and 65535s (18h12m15s)")
         var session = SessionMode.persistent

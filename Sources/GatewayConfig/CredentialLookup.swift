@@ -67,3 +67,18 @@ extension ConfigMapping {
         return path
     }
 }
+
+extension ConfigMapping {
+    /// An MQTT connection's password (`broker:`, `uplink:`): `password_file` or
+    /// `password_credential`, and only together with `username`.
+    func mqttPasswordFile() -> String? {
+        for key in ["password_file", "password_credential"] {
+            if let node = optional(key), !has("username") {
+                node.report("'\(key)' needs 'username': MQTT sends a password only together with a user name")
+            }
+        }
+        return secretFile(
+            fileKey: "password_file", credentialKey: "password_credential",
+            expecting: "the path of a file that holds the password")
+    }
+}

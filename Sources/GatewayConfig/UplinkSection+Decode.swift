@@ -19,14 +19,7 @@ enum UplinkSection {
             ?? gatewayID.map { "utility-gateway-\($0)-uplink" }
         let username = section.optional("username")?.string(expecting: "a user name")
         // As for the broker: a file, or a systemd credential (the unit loads `uplink-password`).
-        let passwordFile = section.secretFile(
-            fileKey: "password_file", credentialKey: "password_credential",
-            expecting: "the path of a file that holds the password")
-        for key in ["password_file", "password_credential"] {
-            if let node = section.optional(key), !section.has("username") {
-                node.report("'\(key)' needs 'username': MQTT sends a password only together with a user name")
-            }
-        }
+        let passwordFile = section.mqttPasswordFile()
         let tls = section.optional("tls").flatMap { TLSSection.decode($0, url: url) }
         let prefix = section.required("topic_prefix", "the topic prefix to publish under, such as utilities/gateways/site-01")
             .flatMap(topicPrefix)

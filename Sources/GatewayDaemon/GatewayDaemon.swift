@@ -146,7 +146,9 @@ public enum GatewayDaemon {
             onConditions: { conditions, before in
                 recordBufferConditions(conditions, before: before, store: store, rules: rules, logger: logger)
             })
-        services.append(.init(service: BufferService(enforcer: enforcer)))
+        services.append(.init(service: ThreadService(
+            name: "buffer-policy", stoppedEvent: "buffer.stopped", logger: logger,
+            loop: { enforcer.run() }, stop: { enforcer.stop() })))
         if let uplink = configuration.uplink {
             let opened = try ForwardOutbox(path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous)
             outbox = opened
@@ -155,12 +157,18 @@ public enum GatewayDaemon {
             let forwarder = UplinkForwarder(
                 settings: uplink, password: try uplink.passwordFile.map { try ConfigurationLoader.readSecret(path: $0) },
                 gatewayID: configuration.gateway.id, outbox: opened, monitor: monitor, logger: logger)
-            services.append(.init(service: ForwardService(forwarder: forwarder, logger: logger)))
+            // Listed before the ingest loop, so shut down after it: the forwarder is the last to let
+            // go of the store's connections it uses.
+            services.append(.init(service: ThreadService(
+                name: "uplink-forward", stoppedEvent: "uplink.service_stopped", logger: logger,
+                loop: { forwarder.run() }, stop: { forwarder.stop() })))
         }
         defer {
             do { try outbox?.close() } catch { logger.error("uplink.outbox_close_failed", metadata: ["error": "\(error)"]) }
         }
-        services.append(.init(service: IngestService(client: client, logger: logger)))
+        services.append(.init(service: ThreadService(
+            name: "mqtt-ingest", stoppedEvent: "ingest.stopped", logger: logger,
+            loop: { try client.run() }, stop: { client.stop() })))
         var environment: GatewayAPIEnvironment?
         if configuration.api.enabled {
             // Opened after the writer, so it reads the live WAL (see StoreReader).

@@ -158,12 +158,10 @@ extension RuleEngine {
     /// `buffer.dropping`, critical) are raised by their start events and cleared by their end
     /// events. `session_created` raises nothing.
     public mutating func recordGatewayEvent(_ event: GatewayEvent) -> [AlertEvent] {
-        let ruleID: String
-        let severity: Severity
         switch event.kind {
-        case .possibleDataGap: (ruleID, severity) = (GatewayRuleID.possibleDataGap, .warning)
+        case .possibleDataGap: return raiseGatewayAlert(GatewayRuleID.possibleDataGap, severity: .warning, event)
         // Readings the gateway acknowledged are now only in the moved-aside file: critical.
-        case .storeRecovered: (ruleID, severity) = (GatewayRuleID.storeRecovered, .critical)
+        case .storeRecovered: return raiseGatewayAlert(GatewayRuleID.storeRecovered, severity: .critical, event)
         case .sessionCreated: return []
         case .bufferHighWater: return raiseCondition(GatewayRuleID.bufferHighWater, severity: .warning, event)
         case .bufferBelowHighWater: return clearCondition(GatewayRuleID.bufferHighWater, event)
@@ -171,18 +169,17 @@ extension RuleEngine {
         case .bufferDropping: return raiseCondition(GatewayRuleID.bufferDropping, severity: .critical, event)
         case .bufferStoppedDropping: return clearCondition(GatewayRuleID.bufferDropping, event)
         }
-        let id = newAlertID()
-        let record = AlertRecord(
-            id: id, ruleID: ruleID, utility: nil, site: "*", device: "*", metric: "*",
-            state: .activeUnack, severity: severity, since: event.timestamp, value: nil, threshold: nil,
-            risk: Risk(level: .high, category: .technical), safety: true, ticket: false)
-        alerts[id] = record
-        return [record.event(kind: .activated, previousState: nil, time: event.timestamp, note: event.message)]
     }
 
     /// A gateway condition starts: one alert while it lasts (a repeated start is the same episode).
     mutating func raiseCondition(_ ruleID: String, severity: Severity, _ event: GatewayEvent) -> [AlertEvent] {
         guard activeCondition(ruleID) == nil else { return [] }
+        return raiseGatewayAlert(ruleID, severity: severity, event)
+    }
+
+    /// A new alert of the gateway itself (site, device and metric `*`), a safety alert: never
+    /// shelved or folded into a flood.
+    mutating func raiseGatewayAlert(_ ruleID: String, severity: Severity, _ event: GatewayEvent) -> [AlertEvent] {
         let id = newAlertID()
         let record = AlertRecord(
             id: id, ruleID: ruleID, utility: nil, site: "*", device: "*", metric: "*",
