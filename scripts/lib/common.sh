@@ -7,7 +7,7 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Debian packages the gateway needs to build, test and run. python3-paho-mqtt is the baseline
 # subscriber of the benchmarks; curl is what the README and tests use to talk to the API.
-REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev sqlite3 pkg-config openssl python3-paho-mqtt curl)
+REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev sqlite3 pkg-config openssl python3-paho-mqtt curl systemd)
 
 # Installs the missing packages with apt; skips apt entirely when everything is there, so reruns
 # are fast. `apt-get update` runs first because a fresh machine finds nothing without it.
