@@ -144,6 +144,37 @@ import Testing
                 "waiting events \(waited), before the first reading after seq \(lastAtStop): \(before.sorted()); after the restart: \(kinds)")
     }
 
+    /// A link that never comes back (here: a start command that starts nothing, with the central
+    /// broker down all along) fails the drain rows with what the cursors reached, exit code 1.
+    @Test func aBacklogThatNeverDrainsFailsWithAReadableReport() throws {
+        let central = try MosquittoBroker()
+        central.stop()
+        let harness = try ScenarioSupport.harness(extra: GatewayHarness.uplinkSection(central: central))
+        try harness.startDaemon()
+        defer { _ = harness.stopDaemon() }
+        let scenario = harness.directory.file("no-drain.yaml")
+        try """
+            scenario: no-drain
+            duration: 3m
+            speed: 60
+            interval: 15s
+            devices:
+              - { id: wm-301, utility: water, site: west, format: json, metrics: { pressure: { baseline: 420kPa, noise: 1 }, flow: 30 } }
+            events:
+              - uplink_outage: { at: 1m, for: 1m }
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let result = try ScenarioSupport.runSim(
+            ["run", scenario.path, "--broker", harness.broker.url, "--verify", "--config", harness.configPath, "--verify-timeout", "5",
+             "--uplink-stop-cmd", "true", "--uplink-start-cmd", "true"],
+            in: harness.directory)
+        #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("  PASS") && $0.contains("a backlog while the uplink was down (+1m00s … +2m00s)") }, "\(result.stdout)")
+        #expect(lines.contains { $0.hasPrefix("  FAIL") && $0.contains("every stored reading forwarded") && $0.contains("forward_cursor readings 0 of last seq") },
+                "\(result.stdout)")
+        #expect(lines.last == "FAILED: 1 of 3 expectations missed" || lines.last == "FAILED: 2 of 3 expectations missed", "\(result.stdout)")
+    }
+
     /// `stream#seq` of the alert and ticket history entries after `cursors` up to `heads`.
     static func keys(after cursors: ForwardCursors, upTo heads: ForwardCursors) -> [String] {
         [ForwardStream.alertHistory, .ticketHistory].flatMap { stream in
