@@ -59,6 +59,41 @@ import Testing
         #expect(result.stderr.contains("--broker-restart-cmd CMD"), "\(result.stderr)")
     }
 
+    /// `uplink_outage` needs both uplink commands, and a gateway with an `uplink:` section: refused
+    /// (exit 2, before any connection) when either is missing, never run as a scenario without an outage.
+    @Test func aScenarioThatCutsTheUplinkIsRefusedWithoutItsCommandsOrAnUplink() throws {
+        let directory = try TemporaryDirectory(prefix: "scenario-files")
+        let scenario = ScenarioSupport.scenario("uplink-outage.yaml")
+        let none = try ScenarioSupport.runSim(["run", scenario, "--broker", "mqtt://127.0.0.1:9"], in: directory)
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("scenario 'uplink-outage' cuts the gateway's uplink (uplink_outage at +3m00s)"), "\(none.stderr)")
+        #expect(none.stderr.contains("--uplink-stop-cmd CMD and --uplink-start-cmd CMD"), "\(none.stderr)")
+        let half = try ScenarioSupport.runSim(
+            ["run", scenario, "--broker", "mqtt://127.0.0.1:9", "--uplink-stop-cmd", "true"], in: directory)
+        #expect(half.status == 2)
+        #expect(half.stderr.contains("with --uplink-start-cmd CMD. Refusing"), "\(half.stderr)")
+
+        let sections = try ScenarioSupport.gatewaySections()
+        let config = directory.file("gateway.yaml")
+        try """
+            gateway: { id: check, state_dir: \(directory.file("state").path) }
+            broker: { url: "mqtt://127.0.0.1:9" }
+            \(sections.routes)
+            \(sections.extra)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let noUplink = try ScenarioSupport.runSim(
+            ["run", scenario, "--broker", "mqtt://127.0.0.1:9", "--uplink-stop-cmd", "true", "--uplink-start-cmd", "true",
+             "--verify", "--config", config.path],
+            in: directory)
+        #expect(noUplink.status == 2)
+        #expect(noUplink.stderr.contains("has no uplink: section"), "\(noUplink.stderr)")
+
+        // The plan shows where the link goes down and comes back.
+        let plan = try ScenarioSupport.runSim(["run", scenario, "--dry-run"], in: directory)
+        #expect(plan.stdout.contains("+3m00s uplink_outage begins (--uplink-stop-cmd)"), "\(plan.stdout.prefix(2000))")
+        #expect(plan.stdout.contains("+13m00s uplink_outage ends (--uplink-start-cmd)"))
+    }
+
     /// With `--config`, devices the gateway would not read as the scenario means are refused
     /// before the run (here: a JSON water meter with a metric its route does not map, and without
     /// one the route requires); a device with an expected_interval in an accelerated run is warned about.
@@ -107,7 +142,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ScenarioSupport.shippedScenarios)
+    @Test(arguments: ScenarioSupport.allShippedScenarios)
     func aShippedScenarioLoads(_ file: String) throws {
         let directory = try TemporaryDirectory(prefix: "scenario-files")
         let result = try ScenarioSupport.runSim(["run", ScenarioSupport.scenario(file), "--dry-run"], in: directory)

@@ -10,9 +10,18 @@ enum ScenarioSupport {
     static let scenariosDirectory = repositoryRoot.appendingPathComponent("simulators/scenarios")
 
     /// Every shipped scenario file's name, sorted.
-    static var shippedScenarios: [String] {
+    static var allShippedScenarios: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: scenariosDirectory.path)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    /// Shipped scenarios that need more than a broker and a daemon — runner commands and what they
+    /// act on — each run end to end by the test named here instead of `ScenarioEndToEndTests`.
+    static let dedicatedScenarios = ["uplink-outage.yaml": "UplinkOutageScenarioTests"]
+
+    /// The shipped scenarios that `ScenarioEndToEndTests` runs as they are.
+    static var shippedScenarios: [String] {
+        allShippedScenarios.filter { dedicatedScenarios[$0] == nil }
     }
 
     static func scenario(_ name: String) -> String { scenariosDirectory.appendingPathComponent(name).path }
@@ -35,9 +44,10 @@ enum ScenarioSupport {
     }
 
     /// A broker and a daemon configured for scenarios (`apiExtra`: more `api:` lines, such as a token file).
-    static func harness(apiExtra: String = "") throws -> GatewayHarness {
+    /// (`extra`: more top-level sections, such as `uplink:`.)
+    static func harness(apiExtra: String = "", extra: String = "") throws -> GatewayHarness {
         let sections = try gatewaySections()
-        return try GatewayHarness(routes: sections.routes, apiExtra: apiExtra, extra: sections.extra)
+        return try GatewayHarness(routes: sections.routes, apiExtra: apiExtra, extra: sections.extra + "\n" + extra)
     }
 
     /// Runs `utility-sim` to its end (at most `timeoutSeconds`).

@@ -31,6 +31,10 @@ struct RunCommand: ParsableCommand {
     var verifyTimeout: Double = 60
     @Option(help: ArgumentHelp("A shell command that restarts the broker; required by scenarios with broker_restart.", valueName: "cmd"))
     var brokerRestartCmd: String?
+    @Option(help: ArgumentHelp("A shell command that cuts the gateway's uplink (stops the central broker); required by scenarios with uplink_outage.", valueName: "cmd"))
+    var uplinkStopCmd: String?
+    @Option(help: ArgumentHelp("A shell command that restores the uplink (starts the central broker again on the same address); required by scenarios with uplink_outage.", valueName: "cmd"))
+    var uplinkStartCmd: String?
     @Option(help: "MQTT client id (default utility-sim-<pid>).") var clientID: String?
     @Option(help: "Messages awaiting PUBACK at most.") var maxInFlight: Int = 50
     @Flag(help: "Print what the run would publish (simulated time 0 at epoch 0) and exit without connecting.")
@@ -74,11 +78,28 @@ struct RunCommand: ParsableCommand {
                 """.utf8))
             throw ExitCode(2)
         }
+        if let outage = scenario.uplinkOutages.first, uplinkStopCmd == nil || uplinkStartCmd == nil {
+            let missing = [uplinkStopCmd == nil ? "--uplink-stop-cmd CMD" : nil, uplinkStartCmd == nil ? "--uplink-start-cmd CMD" : nil]
+                .compactMap { $0 }.joined(separator: " and ")
+            FileHandle.standardError.write(Data("""
+                \(scenarioPath): scenario '\(scenario.name)' cuts the gateway's uplink (uplink_outage at +\(OutcomeVerifier.offset(outage.atMillis))); \
+                give the commands that stop and start the central broker with \(missing). Refusing to run without them: \
+                the scenario would not test what it says.\n
+                """.utf8))
+            throw ExitCode(2)
+        }
         var databasePath: String?
         if let config {
             do {
                 let configuration = try ConfigurationLoader.load(path: config).configuration
                 databasePath = configuration.gateway.databasePath
+                if !scenario.uplinkOutages.isEmpty && configuration.uplink == nil {
+                    FileHandle.standardError.write(Data("""
+                        \(scenarioPath): scenario '\(scenario.name)' has an uplink_outage, but the gateway configuration \(config) \
+                        has no uplink: section; nothing would be forwarded, so no backlog could drain\n
+                        """.utf8))
+                    throw ExitCode(2)
+                }
                 for warning in RouteCheck.speedWarnings(scenario, devices: configuration.rules.devices, speed: speed) {
                     FileHandle.standardError.write(Data("warning: \(scenarioPath): \(warning)\n".utf8))
                 }
@@ -104,26 +125,44 @@ struct RunCommand: ParsableCommand {
         let before = databasePath.flatMap { path in
             FileManager.default.fileExists(atPath: path) ? try? StoreReader(path: path).counts() : nil
         }
-        let runner = ScenarioRunner(scenario: scenario, plan: plan, speed: speed, brokerRestartCommand: brokerRestartCmd)
+        var runner = ScenarioRunner(scenario: scenario, plan: plan, speed: speed, brokerRestartCommand: brokerRestartCmd)
+        runner.uplinkStopCommand = uplinkStopCmd
+        runner.uplinkStartCommand = uplinkStartCmd
+        // Just before each uplink_outage ends: what waits to be forwarded (the proof that it was one).
+        let samples = OutageSamples()
+        let outages = scenario.uplinkOutages
+        let probePath = databasePath
+        runner.beforeUplinkStart = { offset in
+            guard let databasePath = probePath else { return }
+            let from = outages.map(\.atMillis).filter { $0 < offset }.max() ?? 0
+            samples.list.append(.init(from: from, until: offset, progress: try? StoreReader(path: databasePath).forwardProgress()))
+        }
         let outcome = try runner.run(publisher: publisher)
         publisher.disconnect()
 
         let end = outcome.simulatedStart + scenario.durationMillis
         print("""
             scenario \(scenario.name): \(outcome.published) messages from \(scenario.devices.count) device\(scenario.devices.count == 1 ? "" : "s") \
-            (\(outcome.corrupted) corrupted, \(outcome.redelivered) redelivered, \(outcome.restarts) broker restarts), \
+            (\(outcome.corrupted) corrupted, \(outcome.redelivered) redelivered, \(outcome.restarts) broker restarts\
+            \(outcome.uplinkOutages > 0 ? ", \(outcome.uplinkOutages) uplink outages" : "")), \
             simulated \(RFC3339.format(outcome.simulatedStart)) … \(RFC3339.format(end)) \
             in \(String(format: "%.1f", outcome.wallSeconds)) s at speed \(speed), seed \(seed)
             """)
         if !outcome.acknowledged { FileHandle.standardError.write(Data("warning: not every message was acknowledged by the broker within 60 s\n".utf8)) }
         guard verify, let databasePath else { return }
         if scenario.expectations.isEmpty { print("verify \(scenario.name): the scenario expects nothing") }
-        let verifier = OutcomeVerifier(
+        var verifier = OutcomeVerifier(
             databasePath: databasePath, scenario: scenario, simulatedStart: outcome.simulatedStart,
             lastTimestamp: outcome.lastTimestamp, timeoutSeconds: verifyTimeout,
             published: (outcome.readings, outcome.corrupted), before: (before?.readings ?? 0, before?.quarantined ?? 0))
+        if !outages.isEmpty { verifier.forwarding = ForwardingCheck(samples: samples.list) }
         let report = verifier.verify()
         print(report.text)
         if !report.passed { throw ExitCode(1) }
     }
+}
+
+/// The runner's backlog samples, filled from its callback during the run.
+private final class OutageSamples {
+    var list: [ForwardingCheck.Sample] = []
 }

@@ -18,6 +18,7 @@ enum EventDecoder {
         "malformed": (["rate"], nil),
         "duplicate_redelivery": (["rate"], nil),
         "broker_restart": ([], nil),
+        "uplink_outage": ([], nil),
     ]
 
     static func decode(_ node: ScenarioNode, devices: [ScenarioDevice], duration: Int64) -> ScenarioEvent? {
@@ -33,8 +34,9 @@ enum EventDecoder {
             node.problems.report(keyNode, eventNode.keyPath, "unknown event '\(name)'\(hint) (events: \(names.joined(separator: ", ")))")
             return nil
         }
-        let isBrokerEvent = name == "broker_restart"
-        let common = isBrokerEvent ? ["at"] : ["at", "for", "device"]
+        // Events of the whole site, not of devices: no `device`; a restart has no duration either.
+        let isSiteEvent = name == "broker_restart" || name == "uplink_outage"
+        let common = name == "broker_restart" ? ["at"] : isSiteEvent ? ["at", "for"] : ["at", "for", "device"]
         guard let map = eventNode.node.isNothing ? nil : eventNode.mapping(known: common + entry.keys) else {
             if eventNode.node.isNothing { eventNode.report("expected the event's settings, such as { at: 10m }") }
             return nil
@@ -45,7 +47,7 @@ enum EventDecoder {
         if let forMillis, forMillis <= 0 { map.optional("for")?.report("expected a duration above 0") }
         let glob = Glob(map.optional("device")?.text("a device id or glob, such as wm-101 or wm-*") ?? "*")
         let matched = devices.filter { glob.matches($0.id) }
-        if !isBrokerEvent && matched.isEmpty && !devices.isEmpty {
+        if !isSiteEvent && matched.isEmpty && !devices.isEmpty {
             (map.optional("device") ?? eventNode).report("no device matches '\(glob.pattern)'")
         }
 
@@ -93,6 +95,8 @@ enum EventDecoder {
             kind = (map.required("rate", "the share of corrupted messages, such as 0.01") != nil ? rate() : nil).map { ScenarioEvent.Kind.malformed(rate: $0) }
         case "duplicate_redelivery":
             kind = .duplicate(rate: rate() ?? 1)
+        case "uplink_outage":
+            kind = .uplinkOutage
         default:
             kind = .brokerRestart
         }

@@ -27,6 +27,11 @@ struct Scenario: Sendable {
     var needsBrokerControl: Bool {
         events.contains { if case .brokerRestart = $0.kind { true } else { false } }
     }
+
+    /// The `uplink_outage` events: each needs `--uplink-stop-cmd` and `--uplink-start-cmd`.
+    var uplinkOutages: [ScenarioEvent] {
+        events.filter { if case .uplinkOutage = $0.kind { true } else { false } }
+    }
 }
 
 /// The payload formats of the adapter layer that a simulated device can publish in.
@@ -88,6 +93,10 @@ struct ScenarioEvent: Sendable {
         case duplicate(rate: Double)
         /// The runner's `--broker-restart-cmd` runs at `at`.
         case brokerRestart
+        /// The gateway's uplink to the central broker is cut: the runner's `--uplink-stop-cmd` runs
+        /// at `at` and `--uplink-start-cmd` at `at + for` (at the end of the run without `for`: a
+        /// scenario never leaves the link down, since the drain afterwards is what it tests).
+        case uplinkOutage
     }
 
     var kind: Kind

@@ -72,6 +72,11 @@ enum ScenarioLoader {
         for node in top.optional("events")?.list() ?? [] {
             if let event = EventDecoder.decode(node, devices: devices, duration: duration ?? .max) { events.append(event) }
         }
+        // Outages of one uplink cannot overlap: the second stop would find the link already down.
+        let outages = events.filter { if case .uplinkOutage = $0.kind { true } else { false } }.sorted { $0.atMillis < $1.atMillis }
+        for (earlier, later) in zip(outages, outages.dropFirst()) where later.atMillis < earlier.atMillis + (earlier.forMillis ?? .max / 2) {
+            top.optional("events")?.report("uplink_outage at +\(OutcomeVerifier.offset(later.atMillis)) begins before the one at +\(OutcomeVerifier.offset(earlier.atMillis)) ends")
+        }
         let expectations = top.optional("expect").flatMap(ExpectationDecoder.decode) ?? Expectations()
         guard let name, let duration, duration > 0 else { return nil }
         return Scenario(

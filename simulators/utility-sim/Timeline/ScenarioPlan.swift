@@ -13,6 +13,9 @@ struct ScenarioPlan: Sendable {
             /// timestamp; `corrupt` sends a payload no adapter accepts; `copies` is 2 for a redelivery.
             case publish(device: Int, values: [(metric: String, value: Double)], skewMillis: Int64, corrupt: Bool, copies: Int)
             case restartBroker
+            /// `uplink_outage` begins (`--uplink-stop-cmd`) or ends (`--uplink-start-cmd`).
+            case stopUplink
+            case startUplink
         }
         var offsetMillis: Int64
         var action: Action
@@ -77,6 +80,13 @@ struct ScenarioPlan: Sendable {
         }
         for event in scenario.events {
             if case .brokerRestart = event.kind { steps.append(Step(offsetMillis: event.atMillis, action: .restartBroker)) }
+        }
+        // Appended after the devices' steps, so at an equal offset the link changes after the readings
+        // of that instant. The link comes back at the end of the run at the latest.
+        for event in scenario.uplinkOutages {
+            steps.append(Step(offsetMillis: event.atMillis, action: .stopUplink))
+            let end = min(event.atMillis + (event.forMillis ?? scenario.durationMillis), scenario.durationMillis)
+            steps.append(Step(offsetMillis: end, action: .startUplink))
         }
         // Stable: equal offsets keep device order, so the plan is the same on every run.
         self.steps = steps.enumerated().sorted { ($0.element.offsetMillis, $0.offset) < ($1.element.offsetMillis, $1.offset) }.map(\.element)

@@ -13,6 +13,12 @@ struct ScenarioRunner {
     let plan: ScenarioPlan
     let speed: Double
     let brokerRestartCommand: String?
+    /// `--uplink-stop-cmd` / `--uplink-start-cmd`, for `uplink_outage`.
+    var uplinkStopCommand: String?
+    var uplinkStartCommand: String?
+    /// Called just before `--uplink-start-cmd` runs, while the link is still down (the verifier's
+    /// look at the backlog the outage built up).
+    var beforeUplinkStart: (Int64) -> Void = { _ in }
 
     /// What a run did, for the summary and the verifier.
     struct Outcome {
@@ -21,6 +27,7 @@ struct ScenarioRunner {
         var corrupted = 0
         var redelivered = 0
         var restarts = 0
+        var uplinkOutages = 0
         /// Readings in the messages that were not corrupted, each message counted once (its
         /// redelivered copy must not add any).
         var readings = 0
@@ -35,14 +42,25 @@ struct ScenarioRunner {
         let started = ContinuousClock.now
         let simulatedStart = wallStart + EpochMillis((Double(scenario.durationMillis) / speed).rounded(.down)) - scenario.durationMillis
         var outcome = Outcome(simulatedStart: simulatedStart)
+        var uplinkDown = false
+        // A run that fails while the uplink is down brings it back before it ends (best effort).
+        defer { if uplinkDown, let command = uplinkStartCommand { try? Self.shell(command, option: "--uplink-start-cmd") } }
         for step in plan.steps {
             let due = started + .milliseconds(Int64((Double(step.offsetMillis) / speed).rounded(.down)))
             let wait = due - ContinuousClock.now
             if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
             switch step.action {
             case .restartBroker:
-                try restartBroker()
+                try Self.shell(brokerRestartCommand, option: "--broker-restart-cmd")
                 outcome.restarts += 1
+            case .stopUplink:
+                try Self.shell(uplinkStopCommand, option: "--uplink-stop-cmd")
+                uplinkDown = true
+            case .startUplink:
+                beforeUplinkStart(step.offsetMillis)
+                try Self.shell(uplinkStartCommand, option: "--uplink-start-cmd")
+                uplinkDown = false
+                outcome.uplinkOutages += 1
             case .publish(let index, let values, let skew, let corrupt, let copies):
                 let device = scenario.devices[index]
                 let timestamp = simulatedStart + step.offsetMillis + skew
@@ -71,6 +89,10 @@ struct ScenarioRunner {
             switch step.action {
             case .restartBroker:
                 print("+\(OutcomeVerifier.offset(step.offsetMillis)) broker_restart")
+            case .stopUplink:
+                print("+\(OutcomeVerifier.offset(step.offsetMillis)) uplink_outage begins (--uplink-stop-cmd)")
+            case .startUplink:
+                print("+\(OutcomeVerifier.offset(step.offsetMillis)) uplink_outage ends (--uplink-start-cmd)")
             case .publish(let index, let values, let skew, let corrupt, let copies):
                 let device = scenario.devices[index]
                 let payload = PayloadEncoder.payload(for: device, values: values, timestamp: step.offsetMillis + skew)
@@ -81,19 +103,18 @@ struct ScenarioRunner {
         }
     }
 
-    /// Runs `--broker-restart-cmd` with /bin/sh and waits for it; a failure ends the run (a restart
-    /// that did not happen would make the scenario's verdict meaningless).
-    private func restartBroker() throws {
-        guard let command = brokerRestartCommand else {
-            throw RunError("broker_restart needs --broker-restart-cmd")
-        }
+    /// Runs a runner-supplied command (`--broker-restart-cmd`, `--uplink-stop-cmd`, …) with
+    /// /bin/sh and waits for it; a failure ends the run (a restart or an outage that did not happen
+    /// would make the scenario's verdict meaningless).
+    static func shell(_ command: String?, option: String) throws {
+        guard let command else { throw RunError("the scenario needs \(option)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw RunError("--broker-restart-cmd exited with status \(process.terminationStatus): \(command)")
+            throw RunError("\(option) exited with status \(process.terminationStatus): \(command)")
         }
     }
 }

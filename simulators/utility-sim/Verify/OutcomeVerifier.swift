@@ -10,7 +10,9 @@ import GatewayStore
 ///    judged before the gateway has seen everything);
 /// 2. poll until every alert and ticket that must appear has appeared, or the timeout passes;
 /// 3. wait `settleSeconds` more (the rules stage writes at most once a second) and judge the
-///    alerts that must not appear on that final picture.
+///    alerts that must not appear on that final picture;
+/// 4. with `uplink_outage`, wait (up to the timeout again, counted from here: the drain can only
+///    end once everything is stored and raised) until every reading and event is forwarded.
 struct OutcomeVerifier {
     let databasePath: String
     let scenario: Scenario
@@ -25,6 +27,8 @@ struct OutcomeVerifier {
     /// already holds data is judged on what this run added.
     var before: (readings: Int, quarantined: Int) = (0, 0)
     var settleSeconds: Double = 2
+    /// For a scenario with `uplink_outage`: the backlog samples the runner took (see ``ForwardingCheck``).
+    var forwarding: ForwardingCheck?
 
     func verify() -> VerificationReport {
         let deadline = ContinuousClock.now + .milliseconds(Int64(timeoutSeconds * 1000))
@@ -57,8 +61,14 @@ struct OutcomeVerifier {
         Thread.sleep(forTimeInterval: settleSeconds)
         snapshot = Snapshot(reader: reader)
         if let error = snapshot.error { notes.append("reading the gateway database failed: \(error)") }
+        var forwardRows: [VerificationReport.Row] = []
+        if let forwarding {
+            let drainDeadline = ContinuousClock.now + .milliseconds(Int64(timeoutSeconds * 1000))
+            forwardRows = forwarding.outageRows() + ForwardingCheck.drainRows(reader, deadline: drainDeadline)
+        }
         return VerificationReport(
-            scenario: scenario.name, rows: positiveRows(snapshot) + negativeRows(snapshot) + deliveryRows(reader), notes: notes)
+            scenario: scenario.name, rows: positiveRows(snapshot) + negativeRows(snapshot) + deliveryRows(reader) + forwardRows,
+            notes: notes)
     }
 
     /// A scenario with `malformed` or `duplicate_redelivery` also expects the gateway to have
