@@ -117,11 +117,17 @@ public enum GatewayDaemon {
             counters: AlertingCounters(metricsFactory: metricsFactory), logger: logger)
         if let damaged { try recordRecovery(damaged, store: store, rules: rules) }
         if store.previousRunEndedUncleanly { damage.checkInBackground() }
+        let diskSpace = DiskSpace()
+        let wakeBuffer = LateBinding<@Sendable () -> Void>()
         let pipeline = IngestPipeline(
             decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
-            sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) }, logger: logger)
+            sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) },
+            diskSpace: diskSpace, onDiskFull: { wakeBuffer.value?() }, logger: logger)
+        let pausing = configuration.buffer.whenFull == .pauseIngest
+        // With pause_ingest the broker's own drop counter is shown too (optional subscription).
         let options = MQTTClientOptions(
-            broker: broker, password: password, subscriptions: subscriptions,
+            broker: broker, password: password,
+            subscriptions: subscriptions + (pausing ? [MQTTSubscription(filter: IngestPipeline.brokerDroppedTopic, qos: 0)] : []),
             statusTopic: configuration.gateway.statusTopic)
         let watchdog = notifier.map { SystemdWatchdog(notifier: $0, link: link, counters: counters) }
         let client = MQTTIngestClient(
@@ -142,7 +148,9 @@ public enum GatewayDaemon {
             policy: BufferPolicy(
                 maxBytes: buffer.maxBytes, retentionMillis: Int64(buffer.retentionSeconds * 1000),
                 dropOldestWhenFull: buffer.whenFull == .dropOldestReadings, forwarding: configuration.uplink != nil),
-            metricsFactory: metricsFactory, logger: logger)
+            metricsFactory: metricsFactory, logger: logger, diskSpace: diskSpace,
+            pauseIngest: { client.setPaused($0) })
+        wakeBuffer.value = { enforcer.wakeUp() }
         services.append(.init(service: BufferService(enforcer: enforcer)))
         if let uplink = configuration.uplink {
             let opened = try ForwardOutbox(path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous)
@@ -169,7 +177,10 @@ public enum GatewayDaemon {
                     let url = configuration.uplink?.url ?? broker.url
                     return { @Sendable in monitor.linkState(url: url, now: SystemWallClock().now()) }
                 },
-                bufferStatus: { @Sendable in enforcer.bufferState() })
+                bufferStatus: { @Sendable in
+                    let dropped = pipeline.brokerDropped.load(ordering: .relaxed)
+                    return enforcer.bufferState(brokerDropped: dropped >= 0 ? dropped : nil)
+                })
             api.storeReady.store(true, ordering: .relaxed)
             environment = api
             services.append(.init(
