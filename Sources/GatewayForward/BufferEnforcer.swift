@@ -103,13 +103,13 @@ public final class BufferEnforcer: Sendable {
         let policy = state.withLock { $0.policy }
         let now = clock.now()
         let instant = ContinuousClock.now
-        let elapsed = lastPassInstant.withLock { last in
-            defer { last = instant }
-            return last.map { instant - $0 }
-        }
+        // Since the last pass that saved its retention cutoff: a pass that could not (a full disk)
+        // must not let the cutoff run ahead later.
+        let elapsed = lastPassInstant.withLock { last in last.map { instant - $0 } }
         do {
             let sizeLimit = try diskSizeLimit(policy)
             let pass = try keeper.enforce(policy, now: now, elapsed: elapsed, sizeLimit: sizeLimit)
+            if pass.cutoffSaved { lastPassInstant.withLock { $0 = instant } }
             let totals = try keeper.totals()
             let disk = diskSpace?.snapshot ?? DiskSpace.Snapshot()
             let heldBackBefore = state.withLock { $0.retentionHeldBackMillis }

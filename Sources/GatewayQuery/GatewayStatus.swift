@@ -343,5 +343,25 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
             case retentionHeldBackSeconds = "retention_held_back_seconds"
             case brokerDroppedMessages = "broker_dropped_messages"
         }
+
+        /// The pause, disk and clock fields are optional on the wire: a `utility-gatewayctl` of this
+        /// release still reads the status of a daemon from before them.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            maxBytes = try c.decode(Int64.self, forKey: .maxBytes)
+            usedBytes = try c.decode(Int64.self, forKey: .usedBytes)
+            whenFull = try c.decode(String.self, forKey: .whenFull)
+            full = try c.decode(Bool.self, forKey: .full)
+            retentionDeleted = try c.decode(Int.self, forKey: .retentionDeleted)
+            dropped = try c.decode(Int.self, forKey: .dropped)
+            droppedUnforwarded = try c.decode(Int.self, forKey: .droppedUnforwarded)
+            lastPass = try c.decodeIfPresent(String.self, forKey: .lastPass)
+            ingestPaused = try c.decodeIfPresent(Bool.self, forKey: .ingestPaused) ?? false
+            pauses = try c.decodeIfPresent(Int.self, forKey: .pauses) ?? 0
+            diskFull = try c.decodeIfPresent(Bool.self, forKey: .diskFull) ?? false
+            diskFullEpisodes = try c.decodeIfPresent(Int.self, forKey: .diskFullEpisodes) ?? 0
+            retentionHeldBackSeconds = try c.decodeIfPresent(Int64.self, forKey: .retentionHeldBackSeconds) ?? 0
+            brokerDroppedMessages = try c.decodeIfPresent(Int.self, forKey: .brokerDroppedMessages)
+        }
     }
 }

@@ -99,12 +99,19 @@ public final class BufferKeeper: Sendable {
             pass.retentionHeldBackMillis = wanted - cutoff
             if previous != cutoff {
                 // `try?`: on a full disk this small write may fail; the older saved cutoff is then
-                // the more conservative one, and the deletions below report the disk error anyway.
-                try? queue.write { db in
+                // the more conservative one (the caller measures `elapsed` from the last pass that
+                // saved it), and the deletions below report the disk error anyway.
+                pass.cutoffSaved = (try? queue.write { db in
                     try db.execute(
                         sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                         arguments: [Self.cutoffKey, String(cutoff)])
-                }
+                }) != nil
+            }
+            if sizeLimit != nil {
+                // The disk is full: the WAL may be what filled it. Copying it into the database and
+                // truncating it is the one way to give that space back (it fails harmlessly when
+                // even that needs room).
+                _ = try? queue.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             }
             while true {
                 let chunk = try deleteChunk(

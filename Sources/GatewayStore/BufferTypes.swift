@@ -45,6 +45,8 @@ public struct BufferPass: Sendable, Hashable {
     /// How far the retention cutoff stayed behind `now - retention` because the wall clock moved
     /// faster than real time (a clock step); 0 normally. See `RetentionClockGuard`.
     public var retentionHeldBackMillis: Int64 = 0
+    /// The retention cutoff of this pass was saved (or unchanged); false when the write failed.
+    public var cutoffSaved = true
 
     public init(deleted: BufferTotals = BufferTotals(), usedBytes: Int64 = 0, full: Bool = false) {
         self.deleted = deleted
