@@ -19,14 +19,7 @@ enum BufferSection {
             settings.retentionSeconds = retention
         }
         if let node = section.optional("when_full"), let mode = node.oneOf(BufferSettings.WhenFull.self) {
-            if mode == .pauseIngest {
-                // Refused rather than accepted and ignored: an operator who chose it relies on it.
-                node.report(
-                    "'pause_ingest' is not implemented yet (the ingest client cannot pause its broker session); "
-                        + "use drop_oldest_readings, or raise max_bytes")
-            } else {
-                settings.whenFull = mode
-            }
+            settings.whenFull = mode
         }
         return settings
     }

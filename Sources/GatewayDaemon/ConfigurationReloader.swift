@@ -78,7 +78,8 @@ final class ConfigurationReloader: Sendable {
         pipeline.replaceDecoder(decoder)
         // Readiness waits for the new filters' SUBACKs, which may come before this returns.
         link.replaceFilters(subscriptions.map(\.filter))
-        client.replaceSubscriptions(subscriptions)
+        // The broker-statistics subscription the daemon started with (pause_ingest) stays.
+        client.replaceSubscriptions(subscriptions + client.options.subscriptions.filter { $0.filter.hasPrefix("$SYS/") })
         var applied = configuration
         do {
             try rules.reconfigure(configuration.rules)

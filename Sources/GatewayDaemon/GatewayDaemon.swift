@@ -117,11 +117,17 @@ public enum GatewayDaemon {
             counters: AlertingCounters(metricsFactory: metricsFactory), logger: logger)
         if let damaged { try recordRecovery(damaged, store: store, rules: rules) }
         if store.previousRunEndedUncleanly { damage.checkInBackground() }
+        let diskSpace = DiskSpace()
+        let wakeBuffer = LateBinding<@Sendable () -> Void>()
         let pipeline = IngestPipeline(
             decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
-            sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) }, logger: logger)
+            sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) },
+            diskSpace: diskSpace, onDiskFull: { wakeBuffer.value?() }, logger: logger)
+        let pausing = configuration.buffer.whenFull == .pauseIngest
+        // With pause_ingest the broker's own drop counter is shown too (optional subscription).
         let options = MQTTClientOptions(
-            broker: broker, password: password, subscriptions: subscriptions,
+            broker: broker, password: password,
+            subscriptions: subscriptions + (pausing ? [MQTTSubscription(filter: IngestPipeline.brokerDroppedTopic, qos: 0)] : []),
             statusTopic: configuration.gateway.statusTopic)
         let watchdog = notifier.map { SystemdWatchdog(notifier: $0, link: link, counters: counters) }
         let client = MQTTIngestClient(
@@ -142,10 +148,12 @@ public enum GatewayDaemon {
             policy: BufferPolicy(
                 maxBytes: buffer.maxBytes, retentionMillis: Int64(buffer.retentionSeconds * 1000),
                 dropOldestWhenFull: buffer.whenFull == .dropOldestReadings, forwarding: configuration.uplink != nil),
-            metricsFactory: metricsFactory, logger: logger,
+            metricsFactory: metricsFactory, logger: logger, diskSpace: diskSpace,
+            pauseIngest: { client.setPaused($0) },
             onConditions: { conditions, before in
                 recordBufferConditions(conditions, before: before, store: store, rules: rules, logger: logger)
             })
+        wakeBuffer.value = { enforcer.wakeUp() }
         services.append(.init(service: ThreadService(
             name: "buffer-policy", stoppedEvent: "buffer.stopped", logger: logger,
             loop: { enforcer.run() }, stop: { enforcer.stop() })))
@@ -180,7 +188,10 @@ public enum GatewayDaemon {
                     let url = configuration.uplink?.url ?? broker.url
                     return { @Sendable in monitor.linkState(url: url, now: SystemWallClock().now()) }
                 },
-                bufferStatus: { @Sendable in enforcer.bufferState() })
+                bufferStatus: { @Sendable in
+                    let dropped = pipeline.brokerDropped.load(ordering: .relaxed)
+                    return enforcer.bufferState(brokerDropped: dropped >= 0 ? dropped : nil)
+                })
             api.storeReady.store(true, ordering: .relaxed)
             environment = api
             services.append(.init(
@@ -216,8 +227,8 @@ public enum GatewayDaemon {
         return damage.detected ? .storeDamaged : .stopped
     }
 
-    /// The buffer's conditions changed: events in the store, and the `buffer.high_water` /
-    /// `buffer.dropping` alerts raised or cleared. Called on the buffer policy's thread. At the
+    /// The buffer's conditions changed: events in the store, and the `buffer.high_water`,
+    /// `buffer.dropping` and `store.disk_full` alerts raised or cleared. Called on the buffer policy's thread. At the
     /// first pass (`before == nil`) a condition that does not hold is only handed to the rules —
     /// to clear an alert left from before a restart — and not written as an event every start.
     static func recordBufferConditions(
@@ -240,12 +251,23 @@ public enum GatewayDaemon {
                     ? "the buffer policy dropped the \(conditions.droppedInPass) oldest readings to stay under buffer.max_bytes"
                     : "the buffer policy dropped no readings in its last pass"), conditions.dropping || before != nil))
         }
+        if conditions.diskFull != before?.diskFull {
+            changes.append((GatewayEvent(
+                timestamp: now, kind: conditions.diskFull ? .diskFull : .diskSpaceReturned,
+                message: conditions.diskFull
+                    ? "the file system under the store is full: commits fail and acknowledgements are withheld until there is room"
+                    : "the file system under the store has room again"), conditions.diskFull || before != nil))
+        }
+        // Separately: on a full disk both writes fail, and the rules stage keeps its alert events
+        // pending until a write succeeds (status and metrics say so meanwhile).
         do {
             let stored = changes.filter(\.stored).map(\.event)
             if !stored.isEmpty { try store.commit(IngestBatch(events: stored)) }
-            for change in changes { try rules.record(change.event) }
         } catch {
-            logger.error("buffer.alert_failed", metadata: ["error": "\(error)"])
+            logger.error("buffer.event_failed", metadata: ["error": "\(error)"])
+        }
+        for change in changes {
+            do { try rules.record(change.event) } catch { logger.error("buffer.alert_failed", metadata: ["error": "\(error)"]) }
         }
     }
 

@@ -21,12 +21,20 @@ extension UplinkMonitor {
 
 extension BufferEnforcer {
     /// The buffer policy's part of the status document.
-    func bufferState() -> GatewayStatus.BufferState {
+    func bufferState(brokerDropped: Int?) -> GatewayStatus.BufferState {
         let s = snapshot
-        return GatewayStatus.BufferState(
+        var state = GatewayStatus.BufferState(
             maxBytes: s.policy.maxBytes, usedBytes: s.usedBytes,
             whenFull: s.policy.dropOldestWhenFull ? "drop_oldest_readings" : "pause_ingest", full: s.full,
             retentionDeleted: s.totals.retentionDeleted, dropped: s.totals.dropped,
             droppedUnforwarded: s.totals.droppedUnforwarded, lastPass: s.lastPassAt.map(RFC3339.format))
+        state.ingestPaused = s.ingestPaused
+        state.pauses = s.pauses
+        let disk = diskSpace?.snapshot ?? s.disk
+        state.diskFull = disk.full
+        state.diskFullEpisodes = disk.episodes
+        state.retentionHeldBackSeconds = s.retentionHeldBackMillis / 1000
+        state.brokerDroppedMessages = brokerDropped
+        return state
     }
 }

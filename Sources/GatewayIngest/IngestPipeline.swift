@@ -42,6 +42,11 @@ public final class IngestPipeline: MQTTBatchHandler {
     /// `ReadingStore.markDamaged`): the daemon marks it and restarts on a fresh store, rather than
     /// failing every commit from then on.
     private let onStoreDamage: (@Sendable (StoreError) -> Void)?
+    /// Told when a commit fails for lack of space and when one succeeds again; the buffer policy
+    /// acts on it (`BufferEnforcer`), operators see it in the status.
+    private let diskSpace: DiskSpace?
+    /// Called when the disk fills up (the start of an episode): the buffer policy runs a pass now.
+    private let onDiskFull: (@Sendable () -> Void)?
 
     /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
     ///   session is persistent, so that a lost session can be told apart from the first one.
@@ -50,8 +55,10 @@ public final class IngestPipeline: MQTTBatchHandler {
         link: BrokerLinkTracker = BrokerLinkTracker(filters: []),
         limits: IngestSettings = IngestSettings(), sessionKey: String?, clock: any WallClock = SystemWallClock(),
         stages: [any CommittedReadingsStage] = [], onStoreDamage: (@Sendable (StoreError) -> Void)? = nil,
-        logger: Logger
+        diskSpace: DiskSpace? = nil, onDiskFull: (@Sendable () -> Void)? = nil, logger: Logger
     ) {
+        self.diskSpace = diskSpace
+        self.onDiskFull = onDiskFull
         self.onStoreDamage = onStoreDamage
         self.link = link
         self.stages = stages
@@ -64,7 +71,24 @@ public final class IngestPipeline: MQTTBatchHandler {
         self.logger = logger
     }
 
+    /// Where mosquitto (2.0) publishes, retained every `sys_interval`, how many messages it dropped
+    /// in total — queue limits (`max_queued_messages`, `max_queued_bytes`) reached for an offline or
+    /// slow client. Subscribed with `buffer.when_full: pause_ingest` (see the README, Buffer policy).
+    public static let brokerDroppedTopic = "$SYS/broker/publish/messages/dropped"
+    /// The broker's last `brokerDroppedTopic` value; -1 until one arrived.
+    public let brokerDropped = Atomic<Int>(-1)
+
     public func handle(_ batch: [InboundMessage]) throws {
+        var batch = batch
+        if batch.contains(where: { $0.topic.utf8.first == UInt8(ascii: "$") }) {
+            // Broker statistics, not readings: never decoded, never quarantined.
+            for message in batch where message.topic == Self.brokerDroppedTopic {
+                if let value = Int(String(decoding: message.payload.filter { $0 > 0x20 }, as: UTF8.self)) {
+                    brokerDropped.store(value, ordering: .relaxed)
+                }
+            }
+            batch.removeAll { $0.topic.hasPrefix("$SYS/") }
+        }
         var ingest = IngestBatch(readings: [], quarantined: [], events: [])
         ingest.readings.reserveCapacity(batch.count * 3)
         var outcomes: [MessageOutcome] = []
@@ -87,7 +111,20 @@ public final class IngestPipeline: MQTTBatchHandler {
                 "batch.messages": "\(batch.count)", "error": "\(error)",
             ])
             reportIfDamaged(error)
+            if let storeError = error as? StoreError, storeError.isDiskFull, let diskSpace {
+                // Nothing of the batch was written and its acks are withheld: the broker redelivers
+                // it once the connection is back, and the buffer policy makes room or pauses.
+                if diskSpace.commitFailed(at: clock.now()) {
+                    logger.error("store.disk_full", metadata: [
+                        "store.path": "\(store.path)", "batch.messages": "\(batch.count)",
+                    ])
+                    onDiskFull?()
+                }
+            }
             throw error
+        }
+        if diskSpace?.commitSucceeded() == true {
+            logger.notice("store.disk_space_returned", metadata: ["store.path": "\(store.path)"])
         }
         counters.recordCommitted(
             outcomes, stored: result.stored, duplicates: result.duplicates, quarantined: result.quarantined,
@@ -174,6 +211,15 @@ public final class IngestPipeline: MQTTBatchHandler {
     }
 
     public func connectionChanged(_ event: MQTTConnectionEvent) {
+        switch event {
+        case .subscribed(let filter, _) where filter.hasPrefix("$SYS/"),
+            .subscriptionRefused(let filter, _) where filter.hasPrefix("$SYS/"):
+            // The broker-statistics subscription is optional: it never makes the gateway unready.
+            logger.info("mqtt.sys_subscription", metadata: ["mqtt.filter": "\(filter)", "mqtt.event": "\(event)"])
+            return
+        default:
+            break
+        }
         link.apply(event)
         switch event {
         case .connected(let sessionPresent):

@@ -12,6 +12,8 @@ extension MQTTIngestClient {
     /// How one connection ended.
     enum ConnectionOutcome {
         case stopped
+        /// Disconnected gracefully because a pause was asked for (`setPaused(true)`).
+        case paused
         case lost(reason: String)
     }
 
@@ -28,6 +30,7 @@ extension MQTTIngestClient {
         var socketOpenedOnce = false
         while !isStopRequested {
             heartbeat()
+            if waitWhilePaused(wake: wake) { break }
             // A reload while disconnected: the next CONNACK subscribes the new list.
             if let wanted = takeRequestedSubscriptions() { connection.subscriptions = wanted }
             do {
@@ -44,6 +47,11 @@ extension MQTTIngestClient {
             let outcome = serve(connection, wake: wake)
             state.withLock { $0.connected = false }
             if connection.accepted { backoff.reset() }
+            if case .paused = outcome {
+                logger.notice("MQTT ingest paused: disconnected gracefully; the broker queues for our session", metadata: connection.metadata())
+                handler.connectionChanged(.disconnected(reason: "paused: the buffer is full (buffer.when_full: pause_ingest)"))
+                continue
+            }
             guard case .lost(let reason) = outcome else { break }
             if connection.accepted {
                 logger.warning("MQTT connection lost", metadata: connection.metadata(["reason": "\(reason)"]))
@@ -72,6 +80,7 @@ extension MQTTIngestClient {
         let usesTLS = options.broker.url.usesTLS
         var phase = StopPhase.running
         var announced = false
+        var pausing = false
         let connackDeadline = ContinuousClock.now + .milliseconds(Int(options.connackTimeoutSeconds * 1000))
         while true {
             heartbeat()
@@ -93,6 +102,13 @@ extension MQTTIngestClient {
             if !connection.accepted && connection.refusal == nil && ContinuousClock.now >= connackDeadline {
                 return .lost(reason: "no CONNACK within \(options.connackTimeoutSeconds) s")
             }
+            if case .running = phase, !pausing, connection.accepted, isPauseRequested, !isStopRequested {
+                // Between batches: everything read so far is committed and its PUBACKs are queued
+                // ahead of the DISCONNECT. Reason 0, so the broker does not publish our last will.
+                pausing = true
+                _ = mosquitto_disconnect(handle)
+                phase = .disconnecting(deadline: ContinuousClock.now + .milliseconds(Int(options.gracefulStopTimeoutSeconds * 1000)))
+            }
             phase = advanceStop(phase, connection)
             var stopping = false
             switch phase {
@@ -102,10 +118,11 @@ extension MQTTIngestClient {
                 stopping = true
             case .disconnecting(let deadline):
                 stopping = true
-                if connection.socket < 0 { return .stopped }
+                let ended: ConnectionOutcome = pausing && !isStopRequested ? .paused : .stopped
+                if connection.socket < 0 { return ended }
                 if ContinuousClock.now >= deadline {
                     logger.warning("MQTT disconnect not completed in time", metadata: connection.metadata())
-                    return .stopped
+                    return ended
                 }
             }
             let socket = connection.socket
@@ -122,14 +139,14 @@ extension MQTTIngestClient {
                     // Whatever was read before the loss cannot be acknowledged any more; storing it is still
                     // right (QoS 0 is never redelivered; QoS 1 duplicates are deduplicated downstream).
                     _ = handOver(connection)
-                    return stopping ? .stopped : .lost(reason: loss)
+                    return stopping ? (pausing && !isStopRequested ? .paused : .stopped) : .lost(reason: loss)
                 }
                 if !connection.pending.isEmpty {
                     if let failure = handOver(connection) {
                         // Not durable: the PUBACKs queued during loop_read must never leave. Shut the socket
                         // down without writing; mosquitto_reconnect later discards the queued packets.
                         _ = shutdown(socket, Int32(SHUT_RDWR))
-                        return stopping ? .stopped : .lost(reason: failure)
+                        return stopping ? (pausing && !isStopRequested ? .paused : .stopped) : .lost(reason: failure)
                     }
                     handledBatch = true
                 }
@@ -137,18 +154,28 @@ extension MQTTIngestClient {
             if mosquitto_want_write(handle) {
                 let rc = mosquitto_loop_write(handle, 1)
                 if rc != 0 || connection.socket < 0 {
-                    return stopping ? .stopped : .lost(reason: lossReason(connection, rc: rc, call: "mosquitto_loop_write"))
+                    return stopping ? (pausing && !isStopRequested ? .paused : .stopped) : .lost(reason: lossReason(connection, rc: rc, call: "mosquitto_loop_write"))
                 }
             }
             let rc = mosquitto_loop_misc(handle)
             if rc != 0 || connection.socket < 0 {
-                return stopping ? .stopped : .lost(reason: lossReason(connection, rc: rc, call: "mosquitto_loop_misc"))
+                return stopping ? (pausing && !isStopRequested ? .paused : .stopped) : .lost(reason: lossReason(connection, rc: rc, call: "mosquitto_loop_misc"))
             }
             // After the acks went out, or when a whole poll interval passed with nothing to read.
             if handledBatch || (!readiness.readable && !readiness.woken && !stopping) {
                 handler.maintenance()
             }
         }
+    }
+
+    /// Waits while a pause is asked for (heartbeat going on). Returns true when stop was requested.
+    private func waitWhilePaused(wake: WakePipe) -> Bool {
+        while isPauseRequested {
+            if isStopRequested { return true }
+            if SocketPolling.waitForWake(wake.readFD, timeoutMilliseconds: 1000) { wake.drain() }
+            heartbeat()
+        }
+        return isStopRequested
     }
 
     /// Moves a graceful stop forward: publish the retained `offline`, wait for its PUBACK, then DISCONNECT.

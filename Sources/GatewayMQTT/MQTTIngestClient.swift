@@ -34,6 +34,9 @@ public final class MQTTIngestClient: Sendable {
         var batchesHandled = 0
         /// Set by `replaceSubscriptions(_:)`, taken by the loop between two batches.
         var requestedSubscriptions: [MQTTSubscription]?
+        /// Set by `setPaused(_:)`: the loop disconnects gracefully and does not reconnect until cleared.
+        var pauseRequested = false
+        var pauses = 0
     }
 
     /// - Parameters:
@@ -115,4 +118,35 @@ public final class MQTTIngestClient: Sendable {
     public var batchesHandled: Int { state.withLock { $0.batchesHandled } }
 
     var isStopRequested: Bool { state.withLock { $0.stopRequested } }
+    var isPauseRequested: Bool { state.withLock { $0.pauseRequested } }
+
+    /// Pauses or resumes reading from the broker (`buffer.when_full: pause_ingest`). Thread-safe;
+    /// returns immediately.
+    ///
+    /// A pause **disconnects gracefully** (MQTT DISCONNECT, reason 0: no last will) after the batch in
+    /// hand is committed and acknowledged, and connects again when resumed. Disconnecting rather than
+    /// merely not reading the socket, because of how a broker treats each (DESIGN §2):
+    /// - while we are connected but not reading, the broker still sends up to Receive Maximum messages
+    ///   that sit unacknowledged in our socket buffer, our keepalive answers (PINGRESP) are not read
+    ///   and libmosquitto drops the connection after 1.5 × keepalive anyway — an ungraceful end that
+    ///   publishes our last will;
+    /// - while we are disconnected with a persistent session (MQTT 3.1.1 `clean_session=false`,
+    ///   MQTT 5 Session Expiry Interval `broker.session_expiry`), the broker queues every QoS 1 message
+    ///   for us in its own store, up to its `max_queued_messages` / `max_queued_bytes`, and delivers
+    ///   them on the next connection. Nothing acknowledged is lost either way: we acknowledge only
+    ///   what we committed. A pause longer than the session expiry loses the session: the next
+    ///   CONNACK says session-present = 0 and the gateway records a `possible_data_gap` event.
+    public func setPaused(_ paused: Bool) {
+        state.withLock { state in
+            guard state.pauseRequested != paused else { return }
+            state.pauseRequested = paused
+            if paused { state.pauses += 1 }
+            state.wake?.wake()
+        }
+    }
+
+    /// Whether reading is paused (asked to pause; the disconnect may still be in progress).
+    public var isPaused: Bool { isPauseRequested }
+    /// Pauses asked for since start.
+    public var pauses: Int { state.withLock { $0.pauses } }
 }

@@ -300,6 +300,19 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
         public var droppedUnforwarded: Int
         /// RFC 3339; `nil` before the first pass.
         public var lastPass: String?
+        /// `when_full: pause_ingest` holds ingest paused now.
+        public var ingestPaused = false
+        /// Times ingest was paused since start.
+        public var pauses = 0
+        /// A commit failed for lack of disk space and none has succeeded since (or space was not back).
+        public var diskFull = false
+        /// Times the disk filled up since start.
+        public var diskFullEpisodes = 0
+        /// Retention is behind the wall clock by this much: the clock moved faster than real time.
+        public var retentionHeldBackSeconds: Int64 = 0
+        /// The local broker's own count of messages it dropped (mosquitto
+        /// `$SYS/broker/publish/messages/dropped`), when it publishes one; `nil` otherwise.
+        public var brokerDroppedMessages: Int?
 
         public init(
             maxBytes: Int64, usedBytes: Int64, whenFull: String, full: Bool, retentionDeleted: Int, dropped: Int,
@@ -323,6 +336,32 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
             case retentionDeleted = "retention_deleted"
             case droppedUnforwarded = "dropped_unforwarded"
             case lastPass = "last_pass"
+            case pauses
+            case ingestPaused = "ingest_paused"
+            case diskFull = "disk_full"
+            case diskFullEpisodes = "disk_full_episodes"
+            case retentionHeldBackSeconds = "retention_held_back_seconds"
+            case brokerDroppedMessages = "broker_dropped_messages"
+        }
+
+        /// The pause, disk and clock fields are optional on the wire: a `utility-gatewayctl` of this
+        /// release still reads the status of a daemon from before them.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            maxBytes = try c.decode(Int64.self, forKey: .maxBytes)
+            usedBytes = try c.decode(Int64.self, forKey: .usedBytes)
+            whenFull = try c.decode(String.self, forKey: .whenFull)
+            full = try c.decode(Bool.self, forKey: .full)
+            retentionDeleted = try c.decode(Int.self, forKey: .retentionDeleted)
+            dropped = try c.decode(Int.self, forKey: .dropped)
+            droppedUnforwarded = try c.decode(Int.self, forKey: .droppedUnforwarded)
+            lastPass = try c.decodeIfPresent(String.self, forKey: .lastPass)
+            ingestPaused = try c.decodeIfPresent(Bool.self, forKey: .ingestPaused) ?? false
+            pauses = try c.decodeIfPresent(Int.self, forKey: .pauses) ?? 0
+            diskFull = try c.decodeIfPresent(Bool.self, forKey: .diskFull) ?? false
+            diskFullEpisodes = try c.decodeIfPresent(Int.self, forKey: .diskFullEpisodes) ?? 0
+            retentionHeldBackSeconds = try c.decodeIfPresent(Int64.self, forKey: .retentionHeldBackSeconds) ?? 0
+            brokerDroppedMessages = try c.decodeIfPresent(Int.self, forKey: .brokerDroppedMessages)
         }
     }
 }

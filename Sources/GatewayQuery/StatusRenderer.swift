@@ -76,6 +76,15 @@ public enum StatusRenderer {
             lines.append((
                 "", "\(b.dropped) readings dropped (\(b.droppedUnforwarded) never forwarded), "
                     + "\(b.retentionDeleted) deleted by retention"))
+            if b.ingestPaused || b.pauses > 0 || b.diskFull || b.diskFullEpisodes > 0 || b.brokerDroppedMessages != nil {
+                lines.append((
+                    "", "ingest \(b.ingestPaused ? "PAUSED" : "running") (\(b.pauses) pauses), disk \(b.diskFull ? "FULL" : "ok") "
+                        + "(full \(b.diskFullEpisodes) times)"
+                        + (b.brokerDroppedMessages.map { ", broker dropped \($0) messages" } ?? "")))
+            }
+            if b.retentionHeldBackSeconds > 60 {
+                lines.append(("", "retention held back \(b.retentionHeldBackSeconds) s: the wall clock jumped ahead"))
+            }
         }
         var out = lines.map { key, value in
             TableRenderer.sanitize((key.padding(toLength: 9, withPad: " ", startingAt: 0) + value)).trimmingTrailingSpaces()

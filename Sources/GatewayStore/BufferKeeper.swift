@@ -11,6 +11,9 @@
 //  4. Retention (age by *receipt*, `received_at`, which follows seq; a backfilled old reading is not
 //     deleted the moment it arrives) deletes only readings the uplink has forwarded
 //     (`seq <= forward_cursor.readings`) when forwarding is on; without an uplink, every old reading.
+//  6. Clock steps never mass-delete (see `RetentionClockGuard`): the retention cutoff only moves
+//     forward as fast as real (monotonic) time allows from the cutoff of the last pass, which is kept
+//     in `meta` (`buffer.retention_cutoff_ms`) so that a restart under a jumped clock is covered too.
 //  5. `series_stats` stays exact for the rows left in `readings`: count and sum are decremented,
 //     first/last ts re-read through the (series_id, ts) index, min/max re-scanned only for a series
 //     whose extreme value was among the deleted rows.
@@ -77,10 +80,39 @@ public final class BufferKeeper: Sendable {
 
     /// One pass: retention, then the size bound (down to 90 % of `maxBytes`, so that one pass does
     /// not follow another at every commit), then gives freed pages back to the file system.
-    public func enforce(_ policy: BufferPolicy, now: EpochMillis) throws -> BufferPass {
+    ///
+    /// - Parameters:
+    ///   - elapsed: monotonic time since this process's previous pass (`nil` for its first): how far
+    ///     the retention cutoff may move (invariant 6).
+    ///   - sizeLimit: a bound below `policy.maxBytes` for this pass only (the disk filled up before
+    ///     the store reached `maxBytes`); `nil` for `maxBytes`.
+    public func enforce(
+        _ policy: BufferPolicy, now: EpochMillis, elapsed: Duration? = nil, sizeLimit: Int64? = nil
+    ) throws -> BufferPass {
         var pass = BufferPass()
         try StoreError.context(path: path, operation: "buffer.enforce") {
-            let cutoff = now - policy.retentionMillis
+            let wanted = now - policy.retentionMillis
+            let previous = try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [Self.cutoffKey]).flatMap { EpochMillis($0) }
+            }
+            let cutoff = RetentionClockGuard.cutoff(wanted: wanted, previous: previous, elapsed: elapsed)
+            pass.retentionHeldBackMillis = wanted - cutoff
+            if previous != cutoff {
+                // `try?`: on a full disk this small write may fail; the older saved cutoff is then
+                // the more conservative one (the caller measures `elapsed` from the last pass that
+                // saved it), and the deletions below report the disk error anyway.
+                pass.cutoffSaved = (try? queue.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        arguments: [Self.cutoffKey, String(cutoff)])
+                }) != nil
+            }
+            if sizeLimit != nil {
+                // The disk is full: the WAL may be what filled it. Copying it into the database and
+                // truncating it is the one way to give that space back (it fails harmlessly when
+                // even that needs room).
+                _ = try? queue.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            }
             while true {
                 let chunk = try deleteChunk(
                     receivedBefore: cutoff, onlyForwarded: policy.forwarding, forwarding: policy.forwarding, reason: .retention)
@@ -88,8 +120,9 @@ public final class BufferKeeper: Sendable {
                 if chunk.deleted < chunkRows { break }
             }
             var used = try queue.read(Self.usedBytes)
-            if used > policy.maxBytes && policy.dropOldestWhenFull {
-                let target = policy.maxBytes / 10 * 9
+            let limit = min(policy.maxBytes, sizeLimit ?? policy.maxBytes)
+            if used > limit && policy.dropOldestWhenFull {
+                let target = limit / 10 * 9
                 while used > target {
                     let chunk = try deleteChunk(
                         receivedBefore: nil, onlyForwarded: false, forwarding: policy.forwarding, reason: .full)
@@ -112,6 +145,9 @@ public final class BufferKeeper: Sendable {
         }
         return pass
     }
+
+    /// The `meta` key that keeps the last retention cutoff (invariant 6).
+    static let cutoffKey = "buffer.retention_cutoff_ms"
 
     enum Reason { case retention, full }
 

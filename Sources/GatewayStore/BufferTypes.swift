@@ -42,6 +42,11 @@ public struct BufferPass: Sendable, Hashable {
     public var usedBytes: Int64 = 0
     /// Still above `maxBytes` after the pass (nothing left to drop, or dropping is not the policy).
     public var full = false
+    /// How far the retention cutoff stayed behind `now - retention` because the wall clock moved
+    /// faster than real time (a clock step); 0 normally. See `RetentionClockGuard`.
+    public var retentionHeldBackMillis: Int64 = 0
+    /// The retention cutoff of this pass was saved (or unchanged); false when the write failed.
+    public var cutoffSaved = true
 
     public init(deleted: BufferTotals = BufferTotals(), usedBytes: Int64 = 0, full: Bool = false) {
         self.deleted = deleted

@@ -20,6 +20,20 @@ struct GatewayDaemonCommand: AsyncParsableCommand {
             Under systemd (Type=notify) it reports readiness, status and watchdog pings.
             """)
 
+    /// The entry point: `CommandLine.arguments`, or — when the Swift runtime captured none, as
+    /// happens when an `LD_PRELOAD` library such as libfaketime (used by the clock-jump tests) is
+    /// loaded — the process's own `/proc/self/cmdline`.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if CommandLine.arguments.isEmpty, let cmdline = FileManager.default.contents(atPath: "/proc/self/cmdline") {
+            arguments = Array(cmdline.split(separator: 0, omittingEmptySubsequences: false).dropFirst().map {
+                String(decoding: $0, as: UTF8.self)
+            })
+            if arguments.last == "" { arguments.removeLast() }
+        }
+        await main(arguments)
+    }
+
     @Option(name: .long, help: ArgumentHelp("The configuration file (YAML).", valueName: "file"))
     var config: String
 

@@ -36,16 +36,18 @@ final class GatewayHarness: Sendable {
     ///   - extra: more top-level sections after the routes (`devices:`, `rules:`, …).
     init(
         broker: MosquittoBroker? = nil, synchronous: String = "normal", routes: String = GatewayHarness.testRoutes,
-        brokerExtra: String = "", apiListen: String? = nil, apiExtra: String = "", extra: String = ""
+        brokerExtra: String = "", apiListen: String? = nil, apiExtra: String = "", extra: String = "",
+        stateDirectory: String? = nil
     ) throws {
         self.broker = try broker ?? MosquittoBroker()
         directory = try TemporaryDirectory(prefix: "gateway-e2e")
+        stateDirectoryPath = stateDirectory ?? directory.file("state").path
         configPath = directory.file("gateway.yaml").path
         apiPort = try LoopbackPort.free()
         let yaml = """
             gateway:
               id: e2e
-              state_dir: \(directory.file("state").path)
+              state_dir: \(stateDirectoryPath)
               log_level: debug
             broker:
               url: \(self.broker.url)
@@ -69,7 +71,10 @@ final class GatewayHarness: Sendable {
     /// The API's base URL.
     var apiURL: String { "http://127.0.0.1:\(apiPort)" }
 
-    var databasePath: String { directory.file("state/gateway.sqlite").path }
+    /// `gateway.state_dir`: in the test's folder unless the test chose one (a small file system).
+    let stateDirectoryPath: String
+
+    var databasePath: String { stateDirectoryPath + "/gateway.sqlite" }
 
     /// Starts the daemon and waits until it has subscribed (so that a clean publish reaches it).
     /// - Parameter environment: added to the test process's own (`NOTIFY_SOCKET`, …).

@@ -6,8 +6,10 @@ repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Debian packages the gateway needs to build, test and run. python3-paho-mqtt is the baseline
-# subscriber of the benchmarks; curl is what the README and tests use to talk to the API.
-REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev sqlite3 pkg-config openssl python3-paho-mqtt curl systemd)
+# subscriber of the benchmarks; curl is what the README and tests use to talk to the API; faketime
+# (libfaketime) runs the daemon alone at a shifted wall clock in the clock-jump tests; systemd
+# (systemd-analyze, -sysusers, -tmpfiles) verifies the unit in the deployment tests.
+REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev sqlite3 pkg-config openssl python3-paho-mqtt curl faketime systemd)
 
 # Installs the missing packages with apt; skips apt entirely when everything is there, so reruns
 # are fast. `apt-get update` runs first because a fresh machine finds nothing without it.

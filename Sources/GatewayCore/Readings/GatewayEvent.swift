@@ -19,6 +19,10 @@ public struct GatewayEvent: Sendable, Hashable {
         case bufferDropping = "buffer_dropping"
         /// A pass of the buffer policy dropped nothing.
         case bufferStoppedDropping = "buffer_stopped_dropping"
+        /// The file system under the store is full: commits fail, acknowledgements are withheld.
+        case diskFull = "disk_full"
+        /// The file system has room again.
+        case diskSpaceReturned = "disk_space_returned"
     }
 
     public var timestamp: EpochMillis

@@ -16,8 +16,11 @@ public enum GatewayRuleID {
     /// The buffer policy is dropping the oldest readings; clears after a pass that drops none.
     public static let bufferDropping = "buffer.dropping"
 
+    /// The file system under the store is full; clears when it has room again.
+    public static let storeDiskFull = "store.disk_full"
+
     /// The gateway's own conditions: raised and cleared by gateway events, not by readings.
-    public static let conditions: Set<String> = [bufferHighWater, bufferDropping]
+    public static let conditions: Set<String> = [bufferHighWater, bufferDropping, storeDiskFull]
 
     /// Whether the engine itself owns alerts of this rule id (no configured rule: a restore under a
     /// new configuration never closes them as `rule_removed`).

@@ -155,8 +155,8 @@ extension RuleEngine {
     /// `store_recovered` (critical) becomes an alert (`gateway.possible_data_gap`,
     /// `gateway.store_recovered`; safety alerts: never shelved or flooded) that operators
     /// acknowledge, which also ends it. The buffer's conditions (`buffer.high_water`, warning;
-    /// `buffer.dropping`, critical) are raised by their start events and cleared by their end
-    /// events. `session_created` raises nothing.
+    /// `buffer.dropping` and `store.disk_full`, critical) are raised by their start events and
+    /// cleared by their end events. `session_created` raises nothing.
     public mutating func recordGatewayEvent(_ event: GatewayEvent) -> [AlertEvent] {
         switch event.kind {
         case .possibleDataGap: return raiseGatewayAlert(GatewayRuleID.possibleDataGap, severity: .warning, event)
@@ -168,6 +168,9 @@ extension RuleEngine {
         // Readings are being deleted before anyone upstream has them: critical.
         case .bufferDropping: return raiseCondition(GatewayRuleID.bufferDropping, severity: .critical, event)
         case .bufferStoppedDropping: return clearCondition(GatewayRuleID.bufferDropping, event)
+        // Ingest stops (acknowledgements withheld) until there is room: critical.
+        case .diskFull: return raiseCondition(GatewayRuleID.storeDiskFull, severity: .critical, event)
+        case .diskSpaceReturned: return clearCondition(GatewayRuleID.storeDiskFull, event)
         }
     }
 

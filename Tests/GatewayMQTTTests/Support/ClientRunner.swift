@@ -17,12 +17,13 @@ final class ClientRunner: Sendable {
 
     init(
         options: MQTTClientOptions, handler: RecordingHandler = RecordingHandler(),
-        heartbeat: @escaping @Sendable () -> Void = {}
+        heartbeat: @escaping @Sendable () -> Void = {}, startPaused: Bool = false
     ) {
         self.handler = handler
         var logger = Logger(label: "test.mqtt.ingest")
         logger.logLevel = ProcessInfo.processInfo.environment["MQTT_TEST_LOG"] == nil ? .critical : .debug
         client = MQTTIngestClient(options: options, handler: handler, logger: logger, heartbeat: heartbeat)
+        if startPaused { client.setPaused(true) }
         let thread = Thread { [client, finished] in
             let result = Result { try client.run() }
             finished.result.withLock { $0 = result }
