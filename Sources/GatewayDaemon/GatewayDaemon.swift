@@ -106,6 +106,11 @@ public enum GatewayDaemon {
             .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
             .microseconds(2_500_000), .seconds(5), .seconds(10),
         ]
+        // Webhooks take their cursors now, before the rules stage can append an event.
+        let webhooks = try startWebhooks(configuration, metricsFactory: metricsFactory, logger: logger)
+        defer {
+            do { try webhooks?.close() } catch { logger.error("webhook.close_failed", metadata: ["error": "\(error)"]) }
+        }
         let subscriptions = configuration.routes.map { MQTTSubscription(filter: $0.topic, qos: $0.qos) }
         let startedAt = SystemWallClock().now()
         let counters = IngestCounters(
@@ -157,6 +162,7 @@ public enum GatewayDaemon {
         defer {
             do { try outbox?.close() } catch { logger.error("uplink.outbox_close_failed", metadata: ["error": "\(error)"]) }
         }
+        if let webhooks { services.append(.init(service: NotifyService(dispatcher: webhooks))) }
         services.append(.init(service: IngestService(client: client, logger: logger)))
         var environment: GatewayAPIEnvironment?
         if configuration.api.enabled {
@@ -169,7 +175,8 @@ public enum GatewayDaemon {
                     let url = configuration.uplink?.url ?? broker.url
                     return { @Sendable in monitor.linkState(url: url, now: SystemWallClock().now()) }
                 },
-                bufferStatus: { @Sendable in enforcer.bufferState() })
+                bufferStatus: { @Sendable in enforcer.bufferState() },
+                webhookStatus: webhooks.map { webhooks in { @Sendable in webhooks.webhookStates() } })
             api.storeReady.store(true, ordering: .relaxed)
             environment = api
             services.append(.init(

@@ -77,6 +77,7 @@ public enum StatusRenderer {
                 "", "\(b.dropped) readings dropped (\(b.droppedUnforwarded) never forwarded), "
                     + "\(b.retentionDeleted) deleted by retention"))
         }
+        lines += webhookLines(s)
         var out = lines.map { key, value in
             TableRenderer.sanitize((key.padding(toLength: 9, withPad: " ", startingAt: 0) + value)).trimmingTrailingSpaces()
         }.joined(separator: "\n") + "\n\n"
