@@ -123,6 +123,14 @@ import Testing
         #expect(eventually(timeoutSeconds: 60) { Set(pager.accepted.map(\.key)) == activations },
                 "pager: \(pager.accepted.map(\.key).sorted()) vs \(activations.sorted())")
         #expect(pager.requests.allSatisfy { $0.json["name"] as? String == "alert.active" })
+        // The status document reports both webhooks; the one that delivered since the restart says so.
+        var hooks: [[String: Any]] = []
+        #expect(eventually(timeoutSeconds: 60) {
+            hooks = harness.statusJSON()?["webhooks"] as? [[String: Any]] ?? []
+            return hooks.map { $0["name"] as? String } == ["all-events", "pager"]
+                && (hooks[0]["delivered"] as? Int ?? 0) > 0 && hooks[0]["state"] as? String == "idle"
+                && hooks[0]["pending"] as? Int == 0 && hooks[0]["url"] as? String == receiver.url
+        }, "\(hooks)")
         #expect(harness.stopDaemon() == 0, "\(harness.logs())")
     }
 }
