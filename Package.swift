@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // HMAC-SHA256 of webhook bodies (GatewayForward/Webhooks).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: system libraries
@@ -79,13 +81,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // MARK: forward: store-and-forward to the central broker (issue 6)
+        // MARK: forward: store-and-forward to the central broker, and webhooks (issue 6)
         .target(
             name: "GatewayForward",
             dependencies: [
                 "GatewayCore", "GatewayStore", "GatewayMQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -268,7 +274,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayForwardTests",
-            dependencies: ["GatewayForward", "GatewayStore", "GatewayCore"],
+            dependencies: ["GatewayForward", "GatewayStore", "GatewayCore", "GatewayRules"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -287,6 +293,11 @@ let package = Package(
                 "GatewayCore", "GatewayStore", "GatewayMQTT", "GatewayQuery", "GatewayTestSupport",
                 "GatewayAlerting", "GatewayRules",
                 .product(name: "Logging", package: "swift-log"),
+                // The webhook receiver (WebhookReceiver.swift) and its signature check.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["golden"],
             swiftSettings: strict

@@ -27,6 +27,8 @@ public final class GatewayAPIEnvironment: Sendable {
     public let uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)?
     /// The buffer policy's part of the status document; `nil` leaves it out.
     public let bufferStatus: (@Sendable () -> GatewayStatus.BufferState)?
+    /// The webhooks' part of the status document; `nil` leaves it out.
+    public let webhookStatus: (@Sendable () -> [GatewayStatus.WebhookState])?
     /// Whether the store is open with its migrations applied. The daemon sets it after opening
     /// the store and clears it before closing it, so `/readyz` goes unready before shutdown.
     public let storeReady = Atomic<Bool>(false)
@@ -36,8 +38,10 @@ public final class GatewayAPIEnvironment: Sendable {
         gatewayID: String, brokerURL: String, startedAt: EpochMillis, clock: any WallClock = SystemWallClock(),
         counters: IngestCounters, link: BrokerLinkTracker, reader: StoreReader, registry: PrometheusCollectorRegistry,
         rules: RulesStage? = nil, uplinkStatus: (@Sendable () -> GatewayStatus.LinkState)? = nil,
-        bufferStatus: (@Sendable () -> GatewayStatus.BufferState)? = nil
+        bufferStatus: (@Sendable () -> GatewayStatus.BufferState)? = nil,
+        webhookStatus: (@Sendable () -> [GatewayStatus.WebhookState])? = nil
     ) {
+        self.webhookStatus = webhookStatus
         self.bufferStatus = bufferStatus
         self.rules = rules
         self.uplinkStatus = uplinkStatus
@@ -128,6 +132,6 @@ public final class GatewayAPIEnvironment: Sendable {
                 readings: counts.readings, recentReadings: counts.recentReadings, series: counts.series,
                 quarantined: counts.quarantined, oldestReading: counts.oldestTimestamp.map(RFC3339.format),
                 newestReading: counts.newestTimestamp.map(RFC3339.format)),
-            buffer: bufferStatus?())
+            buffer: bufferStatus?(), webhooks: webhookStatus?())
     }
 }

@@ -5,7 +5,7 @@ import Yams
 /// needs the gateway id for its default client id; routes need the protocol version). The rule engine's
 /// sections (`devices`, `rules`, `calendar`, `alerting`) are optional and independent of the others.
 enum ConfigurationDecoder {
-    static let keys = ["version", "gateway", "broker", "storage", "ingest", "api", "routes", "devices", "rules", "calendar", "alerting", "uplink", "buffer"]
+    static let keys = ["version", "gateway", "broker", "storage", "ingest", "api", "routes", "devices", "rules", "calendar", "alerting", "uplink", "buffer", "notify"]
     static let schemaVersion = 1
 
     static func decode(_ root: Node?, context: DecodingContext) -> GatewayConfiguration? {
@@ -36,6 +36,7 @@ enum ConfigurationDecoder {
         let api = sections.optional("api").map(APISection.decode) ?? APISettings()
         let uplink = sections.optional("uplink").flatMap { UplinkSection.decode($0, gatewayID: gateway?.id) }
         let buffer = sections.optional("buffer").map(BufferSection.decode) ?? BufferSettings()
+        let notify = sections.optional("notify").map(NotifySection.decode) ?? NotifySettings()
         let routes = sections.required("routes", "a list of routes (topic filter → readings)")
             .flatMap { RouteSection.decodeAll($0, protocolVersion: broker?.protocolVersion) }
         var devices = sections.optional("devices").map(DevicesSection.decode) ?? DeviceRegistry()
@@ -61,7 +62,7 @@ enum ConfigurationDecoder {
         guard let gateway, let brokerSettings = broker?.settings, let routes else { return nil }
         return GatewayConfiguration(
             gateway: gateway, broker: brokerSettings, storage: storage, ingest: ingest, api: api, rules: rules,
-            routes: routes, uplink: uplink, buffer: buffer
+            routes: routes, uplink: uplink, buffer: buffer, notify: notify
         )
     }
 }

@@ -106,6 +106,11 @@ public enum GatewayDaemon {
             .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
             .microseconds(2_500_000), .seconds(5), .seconds(10),
         ]
+        // Webhooks take their cursors now, before the rules stage can append an event.
+        let webhooks = try startWebhooks(configuration, metricsFactory: metricsFactory, logger: logger)
+        defer {
+            do { try webhooks?.close() } catch { logger.error("webhook.close_failed", metadata: ["error": "\(error)"]) }
+        }
         let subscriptions = configuration.routes.map { MQTTSubscription(filter: $0.topic, qos: $0.qos) }
         let startedAt = SystemWallClock().now()
         let counters = IngestCounters(
@@ -174,6 +179,7 @@ public enum GatewayDaemon {
         defer {
             do { try outbox?.close() } catch { logger.error("uplink.outbox_close_failed", metadata: ["error": "\(error)"]) }
         }
+        if let webhooks { services.append(.init(service: NotifyService(dispatcher: webhooks))) }
         services.append(.init(service: ThreadService(
             name: "mqtt-ingest", stoppedEvent: "ingest.stopped", logger: logger,
             loop: { try client.run() }, stop: { client.stop() })))
@@ -191,7 +197,8 @@ public enum GatewayDaemon {
                 bufferStatus: { @Sendable in
                     let dropped = pipeline.brokerDropped.load(ordering: .relaxed)
                     return enforcer.bufferState(brokerDropped: dropped >= 0 ? dropped : nil)
-                })
+                },
+                webhookStatus: webhooks.map { webhooks in { @Sendable in webhooks.webhookStates() } })
             api.storeReady.store(true, ordering: .relaxed)
             environment = api
             services.append(.init(

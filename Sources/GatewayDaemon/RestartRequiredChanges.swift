@@ -30,6 +30,8 @@ enum RestartRequiredChanges {
         // The forwarder and the buffer keeper are built once, at start.
         check("uplink") { $0.uplink }
         check("buffer") { $0.buffer }
+        // The webhooks' secrets and cursors are read once, at start.
+        check("notify") { $0.notify }
         // Settings added later that are not listed above still get named, by section.
         for (section, differs) in [("broker", old.broker != new.broker), ("gateway", old.gateway != new.gateway)]
         where differs && !changed.contains(where: { $0.hasPrefix(section + ".") }) {

@@ -40,12 +40,15 @@ enum UplinkMessages {
             received_at: RFC3339.format(reading.receivedAt))))
     }
 
-    /// One alert or ticket event. `event` is the rules stage's own JSON of the event, embedded as is.
+    /// One alert or ticket event — on `<prefix>/events` and, byte for byte, the body of a webhook POST.
+    /// `event` is the rules stage's own JSON of the event, embedded as is.
     static func event(_ event: OutboxEvent, gateway: String, generation: String) throws -> [UInt8] {
         var object: [String: Any] = [
             "gateway": gateway, "generation": generation, "stream": event.stream.rawValue, "seq": event.seq,
             "type": event.stream == .alertHistory ? "alert" : "ticket", "id": event.entityID,
             "ts": RFC3339.format(event.time), "kind": event.kind,
+            // The event's name (`alert.active`, `ticket.overdue`, …): webhooks filter on it.
+            "name": EventNames.name(isAlert: event.stream == .alertHistory, kind: event.kind),
         ]
         if let state = event.state { object["state"] = state }
         if let actor = event.actor { object["actor"] = actor }

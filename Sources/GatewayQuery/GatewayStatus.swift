@@ -18,11 +18,15 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
     public var store: StoreState
     /// The buffer policy's state; `nil` (absent from the JSON) from a daemon that does not report it.
     public var buffer: BufferState?
+    /// The webhooks (`notify.webhooks`); `nil` (absent from the JSON) when none is configured.
+    public var webhooks: [WebhookState]?
 
     public init(
         gateway: GatewayIdentity, ready: Bool, unreadyReasons: [String] = [], broker: BrokerLink, uplink: LinkState,
-        routes: [RouteCounts], ingest: IngestTotals, store: StoreState, buffer: BufferState? = nil
+        routes: [RouteCounts], ingest: IngestTotals, store: StoreState, buffer: BufferState? = nil,
+        webhooks: [WebhookState]? = nil
     ) {
+        self.webhooks = webhooks
         self.buffer = buffer
         self.gateway = gateway
         self.ready = ready
@@ -35,7 +39,7 @@ public struct GatewayStatus: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case gateway, ready, broker, uplink, routes, ingest, store, buffer
+        case gateway, ready, broker, uplink, routes, ingest, store, buffer, webhooks
         case unreadyReasons = "unready_reasons"
     }
 

@@ -86,6 +86,7 @@ public enum StatusRenderer {
                 lines.append(("", "retention held back \(b.retentionHeldBackSeconds) s: the wall clock jumped ahead"))
             }
         }
+        lines += webhookLines(s)
         var out = lines.map { key, value in
             TableRenderer.sanitize((key.padding(toLength: 9, withPad: " ", startingAt: 0) + value)).trimmingTrailingSpaces()
         }.joined(separator: "\n") + "\n\n"

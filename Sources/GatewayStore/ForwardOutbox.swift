@@ -116,29 +116,32 @@ public final class ForwardOutbox: Sendable {
     /// Alert and ticket history entries after the cursors, at most `limit` of each stream, merged
     /// by time (alert first on a tie); each stream stays in seq order.
     public func events(after cursors: ForwardCursors, limit: Int) throws -> [OutboxEvent] {
-        try run("forward.events") { db in
-            let alerts = try Row.fetchAll(
-                db, sql: """
-                    SELECT seq, alert_id, ts, kind, state, actor, note, body FROM alert_history
-                     WHERE seq > ? ORDER BY seq LIMIT ?
-                    """, arguments: [cursors.alertHistory, limit]
-            ).map { row in
-                OutboxEvent(
-                    stream: .alertHistory, seq: row[0], entityID: row[1], time: row[2], kind: row[3], state: row[4],
-                    actor: row[5], note: row[6], body: row[7])
-            }
-            let tickets = try Row.fetchAll(
-                db, sql: """
-                    SELECT seq, ticket_id, ts, kind, actor, note, body FROM ticket_history
-                     WHERE seq > ? ORDER BY seq LIMIT ?
-                    """, arguments: [cursors.ticketHistory, limit]
-            ).map { row in
-                OutboxEvent(
-                    stream: .ticketHistory, seq: row[0], entityID: row[1], time: row[2], kind: row[3], state: nil,
-                    actor: row[4], note: row[5], body: row[6])
-            }
-            return Self.mergeByTime(alerts, tickets)
+        try run("forward.events") { db in try Self.events(db, after: cursors, limit: limit) }
+    }
+
+    /// `events(after:limit:)` inside a read the caller holds (the webhooks read asynchronously).
+    static func events(_ db: Database, after cursors: ForwardCursors, limit: Int) throws -> [OutboxEvent] {
+        let alerts = try Row.fetchAll(
+            db, sql: """
+                SELECT seq, alert_id, ts, kind, state, actor, note, body FROM alert_history
+                 WHERE seq > ? ORDER BY seq LIMIT ?
+                """, arguments: [cursors.alertHistory, limit]
+        ).map { row in
+            OutboxEvent(
+                stream: .alertHistory, seq: row[0], entityID: row[1], time: row[2], kind: row[3], state: row[4],
+                actor: row[5], note: row[6], body: row[7])
         }
+        let tickets = try Row.fetchAll(
+            db, sql: """
+                SELECT seq, ticket_id, ts, kind, actor, note, body FROM ticket_history
+                 WHERE seq > ? ORDER BY seq LIMIT ?
+                """, arguments: [cursors.ticketHistory, limit]
+        ).map { row in
+            OutboxEvent(
+                stream: .ticketHistory, seq: row[0], entityID: row[1], time: row[2], kind: row[3], state: nil,
+                actor: row[4], note: row[5], body: row[6])
+        }
+        return mergeByTime(alerts, tickets)
     }
 
     /// Two seq-ordered streams merged by time without reordering either.

@@ -53,6 +53,7 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, self.stdoutURL.path, flags, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrURL.path, flags, 0o644)
+        Self.closeOnExecEverywhere()
 
         let environmentLines = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             .map { "\($0.key)=\($0.value)" }
@@ -68,6 +69,21 @@ public final class ChildProcess: Sendable {
             throw TestSupportError("posix_spawn \(executable.path) failed: \(String(cString: strerror(rc)))")
         }
         pid = child
+    }
+
+    /// Marks every descriptor of the test process above stderr close-on-exec, so that a child gets
+    /// only the three set up above. Without it a socket the test process holds — a test's own HTTP
+    /// listener, which swift-nio opens without close-on-exec — lives on in every daemon and broker
+    /// started after it, and keeps accepting connections after the test closed its copy.
+    /// (`posix_spawn_file_actions_addclosefrom_np` would do it in one call, but Swift's Glibc module
+    /// does not export it.)
+    static func closeOnExecEverywhere() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in names {
+            guard let fd = Int32(name), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Whether the process is still running (reaps it if it ended).

@@ -13,12 +13,16 @@ public struct GatewayConfiguration: Sendable, Hashable {
     /// Store-and-forward to a central broker; `nil` keeps every reading local.
     public var uplink: UplinkSettings?
     public var buffer: BufferSettings
+    /// Webhooks for alert and ticket events; none by default.
+    public var notify: NotifySettings
 
     public init(
         gateway: GatewaySettings, broker: BrokerSettings, storage: StorageSettings = .init(),
         ingest: IngestSettings = .init(), api: APISettings = .init(), rules: RulesConfiguration = .init(),
-        routes: [RouteConfiguration], uplink: UplinkSettings? = nil, buffer: BufferSettings = .init()
+        routes: [RouteConfiguration], uplink: UplinkSettings? = nil, buffer: BufferSettings = .init(),
+        notify: NotifySettings = .init()
     ) {
+        self.notify = notify
         self.uplink = uplink
         self.buffer = buffer
         self.api = api
