@@ -119,7 +119,8 @@ public enum GatewayDaemon {
         if store.previousRunEndedUncleanly { damage.checkInBackground() }
         let pipeline = IngestPipeline(
             decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
-            sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) }, logger: logger)
+            sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) },
+            commitTrace: CommitTrace.fromEnvironment(), logger: logger)
         let options = MQTTClientOptions(
             broker: broker, password: password, subscriptions: subscriptions,
             statusTopic: configuration.gateway.statusTopic)

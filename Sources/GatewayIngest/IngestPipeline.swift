@@ -42,6 +42,8 @@ public final class IngestPipeline: MQTTBatchHandler {
     /// `ReadingStore.markDamaged`): the daemon marks it and restarts on a fresh store, rather than
     /// failing every commit from then on.
     private let onStoreDamage: (@Sendable (StoreError) -> Void)?
+    /// The benchmark's publish-to-commit trace (nil unless bench/run asks for it).
+    private let commitTrace: CommitTrace?
 
     /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
     ///   session is persistent, so that a lost session can be told apart from the first one.
@@ -50,8 +52,9 @@ public final class IngestPipeline: MQTTBatchHandler {
         link: BrokerLinkTracker = BrokerLinkTracker(filters: []),
         limits: IngestSettings = IngestSettings(), sessionKey: String?, clock: any WallClock = SystemWallClock(),
         stages: [any CommittedReadingsStage] = [], onStoreDamage: (@Sendable (StoreError) -> Void)? = nil,
-        logger: Logger
+        commitTrace: CommitTrace? = nil, logger: Logger
     ) {
+        self.commitTrace = commitTrace
         self.onStoreDamage = onStoreDamage
         self.link = link
         self.stages = stages
@@ -89,6 +92,7 @@ public final class IngestPipeline: MQTTBatchHandler {
             reportIfDamaged(error)
             throw error
         }
+        commitTrace?.record(batch, commitMicros: CommitTrace.nowMicros())
         counters.recordCommitted(
             outcomes, stored: result.stored, duplicates: result.duplicates, quarantined: result.quarantined,
             committedAt: clock.now())
@@ -130,6 +134,7 @@ public final class IngestPipeline: MQTTBatchHandler {
             if Self.due(lastMaintenanceWarning, now: ContinuousClock.now, every: .seconds(60)) { logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"]) }
         }
         runStages()
+        commitTrace?.flush()
     }
 
     /// Feeds the stages after the store. A failing stage (a full disk) is retried at the next
