@@ -47,9 +47,9 @@ import Testing
         let device = SimulatedDevice(index: 0, topicPrefix: "utilities")
         var plain = SeededGenerator(seed: 1)
         var timed = SeededGenerator(seed: 1)
-        let without = device.payload(format: .json, rows: 1, sequence: 5, timestamp: 1000, generator: &plain)
-        let with = device.payload(format: .json, rows: 1, sequence: 5, timestamp: 1000, sentMicros: 42, generator: &timed)
-        #expect(String(decoding: with, as: UTF8.self).hasPrefix("{\"seq\":5,\"sent_us\":42,\"ts\":1000,"))
+        let without = device.payload(format: .json, rows: 1, sequence: 5, timestamp: 1_795_766_400_000, generator: &plain)
+        let with = device.payload(format: .json, rows: 1, sequence: 5, timestamp: 1_795_766_400_000, sentMicros: 42, generator: &timed)
+        #expect(String(decoding: with, as: UTF8.self).hasPrefix("{\"seq\":5,\"sent_us\":42,\"ts\":1795766400000,"))
         let route = try RouteUnderTest(name: "json", routeYAML: Self.route(.json), topic: device.topic)
         let readings = { (payload: [UInt8]) in route.decoder.decode(route.message(payload)).readings.map(\.value) }
         #expect(readings(with) == readings(without))
