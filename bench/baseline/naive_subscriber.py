@@ -8,6 +8,7 @@ nothing acknowledged is lost) or after every N messages (--commit-every 1000: up
 acknowledged messages are lost on a crash).
 
 Usage: naive_subscriber.py HOST PORT TOPIC QOS EXPECTED DB [--commit-every N] [--synchronous normal|full]
+                           [--ready-file PATH]   (created once the broker granted the subscription)
 
 Prints one JSON line {"messages":N,"seconds":S,"rate":R,"alerts":A} measured from the first
 message to the last commit, when EXPECTED messages are stored or nothing came for 5 s.
@@ -28,6 +29,7 @@ def main():
         parser.add_argument(name)
     parser.add_argument("--commit-every", type=int, default=1)
     parser.add_argument("--synchronous", default="normal")
+    parser.add_argument("--ready-file")
     args = parser.parse_args()
     expected = int(args.expected)
 
@@ -42,6 +44,10 @@ def main():
 
     def on_connect(client, userdata, flags, rc):
         client.subscribe(args.topic, int(args.qos))
+
+    def on_subscribe(client, userdata, mid, granted_qos):
+        if args.ready_file:
+            open(args.ready_file, "w").close()
 
     def on_message(client, userdata, message):
         now = time.monotonic()
@@ -71,6 +77,7 @@ def main():
     client = mqtt.Client(client_id=f"naive-baseline-{args.commit_every}", clean_session=True)
     client.on_connect = on_connect
     client.on_message = on_message
+    client.on_subscribe = on_subscribe
     client.connect(args.host, int(args.port), keepalive=60)
     deadline = time.monotonic() + 120
     while state["messages"] < expected:

@@ -46,7 +46,9 @@ start_gateway() {
   daemon=$!
   pids=("$daemon" "${pids[@]}")
   for _ in $(seq 1 300); do
-    [ "$(grep -c "mqtt.subscribed" "$work/gatewayd-$label.log")" -ge 3 ] && return 0
+    local subscribed
+    subscribed=$(grep -c "mqtt.subscribed" "$work/gatewayd-$label.log" 2>/dev/null) || true
+    [ "${subscribed:-0}" -ge 3 ] && return 0
     sleep 0.1
   done
   echo "error: the daemon did not subscribe (log: $work/gatewayd-$label.log)" >&2
