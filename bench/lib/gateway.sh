@@ -117,7 +117,7 @@ time_to_ready() {
   rm -rf "$work/rules"; cp -R config/rules "$work/"
   local start end
   start=$(date +%s%N)
-  "$bin/utility-gatewayd" --config "$work/gateway-startup.yaml" 2> "$work/gatewayd-startup.log" &
+  "$bin/utility-gatewayd" --config "$work/gateway-startup.yaml" > /dev/null 2> "$work/gatewayd-startup.log" &
   daemon=$!
   pids=("$daemon" "${pids[@]}")
   until curl -sf -o /dev/null "http://127.0.0.1:$api_port/readyz"; do
