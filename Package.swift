@@ -288,6 +288,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "UtilitySimTests",
+            dependencies: ["utility-sim", "FuzzSupport", "GatewayAdapters", "GatewayCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "GatewayCore", "GatewayStore", "GatewayMQTT", "GatewayQuery", "GatewayTestSupport",

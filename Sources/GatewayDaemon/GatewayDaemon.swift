@@ -127,7 +127,8 @@ public enum GatewayDaemon {
         let pipeline = IngestPipeline(
             decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
             sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) },
-            diskSpace: diskSpace, onDiskFull: { wakeBuffer.value?() }, logger: logger)
+            diskSpace: diskSpace, onDiskFull: { wakeBuffer.value?() }, commitTrace: CommitTrace.fromEnvironment(),
+            logger: logger)
         let pausing = configuration.buffer.whenFull == .pauseIngest
         // With pause_ingest the broker's own drop counter is shown too (optional subscription).
         let options = MQTTClientOptions(

@@ -47,6 +47,8 @@ public final class IngestPipeline: MQTTBatchHandler {
     private let diskSpace: DiskSpace?
     /// Called when the disk fills up (the start of an episode): the buffer policy runs a pass now.
     private let onDiskFull: (@Sendable () -> Void)?
+    /// The benchmark's publish-to-commit trace (nil unless bench/run asks for it).
+    private let commitTrace: CommitTrace?
 
     /// - Parameter sessionKey: identifies the broker session (broker URL and client id) when the
     ///   session is persistent, so that a lost session can be told apart from the first one.
@@ -55,10 +57,12 @@ public final class IngestPipeline: MQTTBatchHandler {
         link: BrokerLinkTracker = BrokerLinkTracker(filters: []),
         limits: IngestSettings = IngestSettings(), sessionKey: String?, clock: any WallClock = SystemWallClock(),
         stages: [any CommittedReadingsStage] = [], onStoreDamage: (@Sendable (StoreError) -> Void)? = nil,
-        diskSpace: DiskSpace? = nil, onDiskFull: (@Sendable () -> Void)? = nil, logger: Logger
+        diskSpace: DiskSpace? = nil, onDiskFull: (@Sendable () -> Void)? = nil, commitTrace: CommitTrace? = nil,
+        logger: Logger
     ) {
         self.diskSpace = diskSpace
         self.onDiskFull = onDiskFull
+        self.commitTrace = commitTrace
         self.onStoreDamage = onStoreDamage
         self.link = link
         self.stages = stages
@@ -123,6 +127,7 @@ public final class IngestPipeline: MQTTBatchHandler {
             }
             throw error
         }
+        commitTrace?.record(batch, commitMicros: CommitTrace.nowMicros())
         if diskSpace?.commitSucceeded() == true {
             logger.notice("store.disk_space_returned", metadata: ["store.path": "\(store.path)"])
         }
@@ -167,6 +172,7 @@ public final class IngestPipeline: MQTTBatchHandler {
             if Self.due(lastMaintenanceWarning, now: ContinuousClock.now, every: .seconds(60)) { logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"]) }
         }
         runStages()
+        commitTrace?.flush()
     }
 
     /// Feeds the stages after the store. A failing stage (a full disk) is retried at the next

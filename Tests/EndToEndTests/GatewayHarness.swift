@@ -34,8 +34,10 @@ final class GatewayHarness: Sendable {
     /// - Parameters:
     ///   - brokerExtra: more lines for the `broker:` section (indented by two spaces).
     ///   - extra: more top-level sections after the routes (`devices:`, `rules:`, …).
+    ///   - clientID: the daemon's MQTT client id (two gateways on one broker need two).
     init(
-        broker: MosquittoBroker? = nil, synchronous: String = "normal", routes: String = GatewayHarness.testRoutes,
+        broker: MosquittoBroker? = nil, clientID: String = "utility-gateway-e2e", synchronous: String = "normal",
+        routes: String = GatewayHarness.testRoutes,
         brokerExtra: String = "", apiListen: String? = nil, apiExtra: String = "", extra: String = "",
         stateDirectory: String? = nil
     ) throws {
@@ -52,7 +54,7 @@ final class GatewayHarness: Sendable {
             broker:
               url: \(self.broker.url)
               protocol: "5"
-              client_id: utility-gateway-e2e
+              client_id: \(clientID)
               session: persistent
               reconnect: { initial: 100ms, max: 1s }
             \(brokerExtra)

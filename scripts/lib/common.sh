@@ -11,11 +11,12 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # (systemd-analyze, -sysusers, -tmpfiles) verifies the unit in the deployment tests.
 REQUIRED_PACKAGES=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev sqlite3 pkg-config openssl python3-paho-mqtt curl faketime systemd)
 
-# Installs the missing packages with apt; skips apt entirely when everything is there, so reruns
-# are fast. `apt-get update` runs first because a fresh machine finds nothing without it.
+# Installs the missing packages with apt — REQUIRED_PACKAGES and any named as arguments (bench/profile
+# adds linux-perf and valgrind) —; skips apt entirely when everything is there, so reruns are fast.
+# `apt-get update` runs first because a fresh machine finds nothing without it.
 ensure_packages() {
   local missing=()
-  for p in "${REQUIRED_PACKAGES[@]}"; do
+  for p in "${REQUIRED_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

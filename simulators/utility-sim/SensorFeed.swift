@@ -32,10 +32,19 @@ struct SimulatedDevice: Sendable {
     /// One JSON payload: `{"seq":N,"ts":EPOCH_MS,"pressure":…}`. A slow daily demand cycle (lower
     /// pressure and higher flow in the day) and Gaussian noise make it look like a real feed.
     func payload(sequence: Int64, timestamp: EpochMillis, generator: inout SeededGenerator) -> [UInt8] {
+        var json = "{\"seq\":\(sequence),\"ts\":\(timestamp)"
+        for (metric, value) in zip(metrics, values(timestamp: timestamp, generator: &generator)) {
+            json += ",\"\(metric.name)\":" + value
+        }
+        json += "}"
+        return Array(json.utf8)
+    }
+
+    /// The device's metric values at `timestamp`, formatted with each metric's decimals.
+    func values(timestamp: EpochMillis, generator: inout SeededGenerator) -> [String] {
         let hourOfDay = Double((timestamp / 1000) % 86_400) / 3600
         let demand = sin((hourOfDay - 6) / 24 * 2 * .pi)  // peaks mid-day
-        var json = "{\"seq\":\(sequence),\"ts\":\(timestamp)"
-        for metric in metrics {
+        return metrics.map { metric in
             var value = metric.baseline + generator.gaussian(deviation: metric.noise)
             switch metric.name {
             case "pressure": value -= demand * metric.baseline * 0.05
@@ -43,9 +52,7 @@ struct SimulatedDevice: Sendable {
             default: break
             }
             if metric.name == "gas_leak" || metric.name == "chlorine_free" || metric.name == "flow" { value = max(0, value) }
-            json += ",\"\(metric.name)\":" + String(format: "%.\(metric.decimals)f", value)
+            return String(format: "%.\(metric.decimals)f", value)
         }
-        json += "}"
-        return Array(json.utf8)
     }
 }

@@ -7,13 +7,14 @@ import GatewayMQTT
 struct PublishCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
-        abstract: "Publish realistic JSON readings from simulated devices.",
+        abstract: "Publish realistic readings (JSON, CSV, XML or SenML) from simulated devices.",
         discussion: """
             Devices take turns through water, power and gas; each message is one device's reading of \
             its metrics, on <topic-prefix>/<utility>/<site>/<device>/telemetry, as \
             {"seq":N,"ts":EPOCH_MS,"<metric>":VALUE,…}. "seq" numbers the messages of a run from \
             --first-seq. Values are the same for the same --seed; timestamps are the wall clock, \
-            strictly increasing per device.
+            strictly increasing per device. --format csv|xml|senml writes the same metrics in that \
+            format instead (see PublishFormat); CSV carries --rows reading times per message.
             """)
 
     @Option(help: ArgumentHelp("The broker, mqtt://host:port.", valueName: "url")) var broker: String
@@ -31,6 +32,10 @@ struct PublishCommand: ParsableCommand {
     @Option(help: "MQTT client id (default utility-sim-<pid>).") var clientID: String?
     @Option(help: ArgumentHelp("Append each sequence number the broker acknowledged to this file, one per line.", valueName: "file"))
     var ackLog: String?
+    @Option(help: "Payload format: json, csv, xml or senml.") var format: String = "json"
+    @Option(help: "Reading times per CSV message (1…1000).") var rows: Int = 1
+    @Flag(help: "Embed the publish wall time in JSON as \"sent_us\" (microseconds), for bench/run's latency trace.")
+    var sendTime = false
 
     func validate() throws {
         guard BrokerURL(parsing: broker) != nil else {
@@ -44,11 +49,18 @@ struct PublishCommand: ParsableCommand {
             throw ValidationError("--duration must be \(DurationText.expectation); got '\(duration)'")
         }
         if let count, count < 0 { throw ValidationError("--count must be 0 or more") }
+        guard PublishFormat(rawValue: format) != nil else {
+            throw ValidationError("--format must be one of \(PublishFormat.allCases.map(\.rawValue).joined(separator: ", ")); got '\(format)'")
+        }
+        guard (1...1000).contains(rows) else { throw ValidationError("--rows must be 1…1000; got \(rows)") }
+        if sendTime && format != "json" { throw ValidationError("--send-time needs --format json") }
         if duration == nil && count == nil { throw ValidationError("give --duration, --count or both") }
     }
 
     func run() throws {
         let url = BrokerURL(parsing: broker)!
+        let format = PublishFormat(rawValue: self.format)!
+        let rowsPerMessage = format == .csv ? rows : 1
         let fleet = (0..<devices).map { SimulatedDevice(index: $0, topicPrefix: topicPrefix) }
         let ledger = AckLedger()
         var options = MQTTPublisherOptions(url: url, clientID: clientID ?? "utility-sim-\(getpid())")
@@ -73,8 +85,10 @@ struct PublishCommand: ParsableCommand {
             let index = sent % devices
             let device = fleet[index]
             let timestamp = max(clock.now(), lastTimestamp[index] + 1)
-            lastTimestamp[index] = timestamp
-            let payload = device.payload(sequence: sequence, timestamp: timestamp, generator: &generator)
+            lastTimestamp[index] = timestamp + EpochMillis(rowsPerMessage - 1)
+            let payload = device.payload(
+                format: format, rows: rowsPerMessage, sequence: sequence, timestamp: timestamp,
+                sentMicros: sendTime ? wallClockMicros() : nil, generator: &generator)
             let mid = try publisher.publish(topic: device.topic, payload: payload, qos: qos)
             if qos > 0 { ledger.published(mid: mid, sequence: sequence) }
             sent += 1
