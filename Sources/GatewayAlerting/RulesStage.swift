@@ -32,6 +32,8 @@ public final class RulesStage: Sendable {
     /// stored cursor says `follow` instead of a seq, so rules added later start from the store's
     /// end at that start-up, not from the beginning of the history.
     let hasRules: Bool
+    /// Whether the stage evaluates readings at all (it has rules; a reload cannot change that).
+    public var evaluatesReadings: Bool { hasRules }
     private let flushInterval: Duration
     private let stateFlushInterval: Duration
     let inner: Mutex<Inner>

@@ -2,4 +2,6 @@ import GatewayAlerting
 import GatewayIngest
 
 /// The rules stage is fed by the ingest loop (see `CommittedReadingsStage`).
-extension RulesStage: CommittedReadingsStage {}
+extension RulesStage: CommittedReadingsStage {
+    public var consumesReadings: Bool { evaluatesReadings }
+}

@@ -17,4 +17,12 @@ public protocol CommittedReadingsStage: Sendable {
     func tick() throws
     /// A gateway event, such as a possible data gap.
     func record(_ event: GatewayEvent) throws
+    /// Whether the stage evaluates readings (a rules stage without rules does not).
+    var consumesReadings: Bool { get }
+}
+
+extension CommittedReadingsStage {
+    /// Whether the stage evaluates readings at all; when none does, commits do not collect them
+    /// for it. Default: it does.
+    public var consumesReadings: Bool { true }
 }

@@ -37,6 +37,8 @@ public final class IngestPipeline: MQTTBatchHandler {
     /// What the commits since the stages last ran stored, handed to them from memory: reading
     /// back what was just written cost the rules a third of ingest throughput.
     private let uncollected = Mutex<CommittedReadings?>(nil)
+    /// Whether any stage evaluates readings (else commits need not collect them).
+    private let stagesConsumeReadings: Bool
     private let limits: IngestSettings
     /// Called when SQLite reports the store file damaged during operation (see
     /// `ReadingStore.markDamaged`): the daemon marks it and restarts on a fresh store, rather than
@@ -66,6 +68,7 @@ public final class IngestPipeline: MQTTBatchHandler {
         self.onStoreDamage = onStoreDamage
         self.link = link
         self.stages = stages
+        stagesConsumeReadings = stages.contains { $0.consumesReadings }
         self.limits = limits
         self.decoder = Mutex(decoder)
         self.store = store
@@ -108,7 +111,7 @@ public final class IngestPipeline: MQTTBatchHandler {
         }
         let result: CommitResult
         do {
-            result = try store.commit(ingest, returningReadings: !stages.isEmpty)
+            result = try store.commit(ingest, returningReadings: stagesConsumeReadings)
         } catch {
             counters.recordCommitFailure()
             logger.error("ingest.commit_failed", metadata: [

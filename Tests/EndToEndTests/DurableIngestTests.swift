@@ -34,18 +34,9 @@ import Testing
         try harness.startDaemon()
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let total = 6_000
-        // A steady stream (~2,000 msg/s) on a thread of its own, while this test kills the daemon.
-        // The pause below paces the publisher — the steady rate is the condition under test (the
-        // kill must land mid-stream); nothing here waits for an outcome by sleeping.
-        let publishing = Thread {
-            let start = ContinuousClock.now
-            for i in 0..<total {
-                let due = start + .microseconds(i * 500)
-                if due > ContinuousClock.now { Thread.sleep(forTimeInterval: 0.0005) }
-                try? feed.publish(i)
-            }
-        }
-        publishing.start()
+        // A steady stream (~2,000 msg/s) on a thread of its own, while this test kills the daemon
+        // (the kill must land mid-stream).
+        feed.publishPaced(0..<total, perSecond: 2000)
         #expect(eventually(timeoutSeconds: 60) { harness.storedCount() >= 1_000 })
         harness.killDaemon()
         #expect(harness.daemon?.endedBySignal == true)

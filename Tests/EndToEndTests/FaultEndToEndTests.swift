@@ -43,7 +43,7 @@ import Testing
         try harness.startDaemon()
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let total = 40_000
-        FaultSupport.publishPaced(feed, 0..<total, perSecond: 3_000)
+        feed.publishPaced(0..<total, perSecond: 3_000)
         var buffer: [String: Any] = [:]
         #expect(eventually(timeoutSeconds: 120) {
             buffer = harness.bufferStatus() ?? [:]
@@ -95,7 +95,7 @@ import Testing
         let filler = try FaultSupport.fill(point, leavingBytes: 2 << 20)
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let total = 60_000
-        FaultSupport.publishPaced(feed, 0..<total, perSecond: 4_000)
+        feed.publishPaced(0..<total, perSecond: 4_000)
         var buffer: [String: Any] = [:]
         #expect(eventually(timeoutSeconds: 120) {
             buffer = harness.bufferStatus() ?? [:]
@@ -138,7 +138,7 @@ import Testing
         let filler = try FaultSupport.fill(point, leavingBytes: 2 << 20)
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let total = 30_000
-        FaultSupport.publishPaced(feed, 0..<total, perSecond: 4_000)
+        feed.publishPaced(0..<total, perSecond: 4_000)
         var buffer: [String: Any] = [:]
         #expect(eventually(timeoutSeconds: 120) {
             buffer = harness.bufferStatus() ?? [:]

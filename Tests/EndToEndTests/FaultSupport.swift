@@ -53,21 +53,6 @@ enum FaultSupport {
         }
         return path
     }
-
-    /// Publishes `range` of `feed` on a thread of its own at about `perSecond` messages a second.
-    /// The pacing is the condition under test (a fault must land mid-stream); nothing waits for an
-    /// outcome by sleeping.
-    static func publishPaced(_ feed: SequenceFeed, _ range: Range<Int>, perSecond: Int) {
-        let thread = Thread {
-            let start = ContinuousClock.now
-            for (n, i) in range.enumerated() {
-                let due = start + .microseconds(Int64(n) * 1_000_000 / Int64(perSecond))
-                if due > ContinuousClock.now { Thread.sleep(forTimeInterval: 0.0005) }
-                try? feed.publish(i)
-            }
-        }
-        thread.start()
-    }
 }
 
 extension GatewayHarness {

@@ -185,6 +185,21 @@ final class SequenceFeed: Sendable {
     /// The message numbers the broker acknowledged: the ones the gateway must end up storing.
     var acknowledgedNumbers: Set<Int> { acknowledged.withLock { $0.done } }
 
+    /// Publishes `range` on a thread of its own at about `perSecond` messages a second, and returns
+    /// at once. The pacing is the condition under test (a fault must land mid-stream); nothing
+    /// waits for an outcome by sleeping.
+    func publishPaced(_ range: Range<Int>, perSecond: Int) {
+        let thread = Thread {
+            let start = ContinuousClock.now
+            for (n, i) in range.enumerated() {
+                let due = start + .microseconds(Int64(n) * 1_000_000 / Int64(perSecond))
+                if due > ContinuousClock.now { Thread.sleep(forTimeInterval: 0.0005) }
+                try? self.publish(i)
+            }
+        }
+        thread.start()
+    }
+
     func finish() -> Bool {
         let all = publisher.waitForAcknowledgements(timeoutSeconds: 120)
         publisher.disconnect()

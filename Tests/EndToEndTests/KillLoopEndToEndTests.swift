@@ -24,7 +24,7 @@ import Testing
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let perKill = 1_500
         let total = Self.kills * perKill + 1_000
-        FaultSupport.publishPaced(feed, 0..<total, perSecond: 2_000)
+        feed.publishPaced(0..<total, perSecond: 2_000)
         var rng = SeededGenerator(seed: UInt64(ProcessInfo.processInfo.environment["GATEWAY_FAULTS_SEED"] ?? "") ?? 6)
         var restartMillis: [Int] = []
         var killsDone = 0

@@ -89,17 +89,8 @@ import Testing
         try harness.startDaemon()
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let total = 4_000
-        // A steady stream (~1,000 msg/s) on its own thread: the pacing is the condition under test
-        // (ingest goes on while central is away); nothing waits for an outcome by sleeping.
-        let publishing = Thread {
-            let start = ContinuousClock.now
-            for i in 0..<total {
-                let due = start + .milliseconds(i)
-                if due > ContinuousClock.now { Thread.sleep(forTimeInterval: 0.001) }
-                try? feed.publish(i)
-            }
-        }
-        publishing.start()
+        // A steady stream (~1,000 msg/s) on its own thread: ingest goes on while central is away.
+        feed.publishPaced(0..<total, perSecond: 1000)
         #expect(eventually(timeoutSeconds: 60) { subscriber.values.count >= 500 }, "\(harness.logs())")
         central.stop()
         let storedAtStop = harness.storedCount()
@@ -143,16 +134,8 @@ import Testing
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         let total = 6_000
         // A steady stream (~2,000 msg/s) on its own thread, so that the kill lands while readings are
-        // still being forwarded (the pacing is the condition under test; nothing waits by sleeping).
-        let publishing = Thread {
-            let start = ContinuousClock.now
-            for i in 0..<total {
-                let due = start + .microseconds(i * 500)
-                if due > ContinuousClock.now { Thread.sleep(forTimeInterval: 0.0005) }
-                try? feed.publish(i)
-            }
-        }
-        publishing.start()
+        // still being forwarded.
+        feed.publishPaced(0..<total, perSecond: 2000)
         #expect(eventually(timeoutSeconds: 60) { subscriber.values.count >= 1_000 }, "\(harness.logs())")
         harness.killDaemon()
         #expect(harness.daemon?.endedBySignal == true)
