@@ -71,7 +71,6 @@ public final class RulesStage: Sendable {
         }
     }
 
-    static let engineKey = "engine"
     static let ticketsKey = "tickets"
     static let cursorKey = "cursor"
     /// The cursor's value while no rules are configured (see `hasRules`).
@@ -92,8 +91,8 @@ public final class RulesStage: Sendable {
         hasRules = !configuration.rules.isEmpty
         let decoder = JSONDecoder()
         var engine: RuleEngine
-        if let data = try store.ruleState(Self.engineKey) {
-            engine = RuleEngine(configuration: configuration, state: try decoder.decode(RuleEngineState.self, from: data))
+        if let state = try EngineSnapshotRows.read(from: store, with: decoder) {
+            engine = RuleEngine(configuration: configuration, state: state)
         } else {
             engine = RuleEngine(configuration: configuration)
         }
@@ -132,8 +131,8 @@ public final class RulesStage: Sendable {
     }
 
     /// Evaluates every reading the store committed since the last call, and writes the results
-    /// when they are due (see `flush`). Returns how many readings it evaluated. Called by the
-    /// ingest loop after the acks (it never delays one), with the readings of the latest commits:
+    /// when they are due (see `flush`). Returns how many readings it evaluated. Called after the
+    /// commits (on the daemon's `rules-evaluate` thread, so it never delays an ack), with the readings of the latest commits:
     /// when they continue from the cursor they are evaluated from memory; otherwise (a backlog, a
     /// restart) the store is read from the cursor, at most `limit` readings.
     @discardableResult
@@ -272,10 +271,9 @@ public final class RulesStage: Sendable {
         }
         return RuleOutput(
             alertEvents: alertEntries, ticketEvents: ticketEntries,
-            state: [
-                engineKey: try encoder.encode(state.engine.state),
+            state: try EngineSnapshotRows.encode(state.engine, with: encoder).merging([
                 ticketsKey: try encoder.encode(state.tickets.state),
                 cursorKey: Data(cursor.utf8),
-            ])
+            ]) { engine, _ in engine })
     }
 }

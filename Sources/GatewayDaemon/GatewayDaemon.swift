@@ -116,7 +116,7 @@ public enum GatewayDaemon {
         let counters = IngestCounters(
             routeIDs: configuration.routes.map(\.id), metricsFactory: metricsFactory, startedAt: startedAt)
         let link = BrokerLinkTracker(filters: subscriptions.map(\.filter), metricsFactory: metricsFactory)
-        // Evaluate → alert/ticket, fed from the store after the acks (restores its state first).
+        // Evaluate → alert/ticket, fed by the commits on a thread of its own (restores its state first).
         let rules = try RulesStage(
             configuration: configuration.rules, store: store,
             counters: AlertingCounters(metricsFactory: metricsFactory), logger: logger)
@@ -126,7 +126,7 @@ public enum GatewayDaemon {
         let wakeBuffer = LateBinding<@Sendable () -> Void>()
         let pipeline = IngestPipeline(
             decoder: decoder, store: store, counters: counters, link: link, limits: configuration.ingest,
-            sessionKey: sessionKey, stages: [rules], onStoreDamage: { damage.report($0.description) },
+            sessionKey: sessionKey, stages: [rules], stagesOnOwnThread: true, onStoreDamage: { damage.report($0.description) },
             diskSpace: diskSpace, onDiskFull: { wakeBuffer.value?() }, commitTrace: CommitTrace.fromEnvironment(),
             logger: logger)
         let pausing = configuration.buffer.whenFull == .pauseIngest
@@ -181,6 +181,11 @@ public enum GatewayDaemon {
             do { try outbox?.close() } catch { logger.error("uplink.outbox_close_failed", metadata: ["error": "\(error)"]) }
         }
         if let webhooks { services.append(.init(service: NotifyService(dispatcher: webhooks))) }
+        // Evaluate → alert/ticket on a thread of its own, fed by the commits (see
+        // `IngestPipeline.runStagesUntilStopped`). Listed before the ingest loop, so it stops after it.
+        services.append(.init(service: ThreadService(
+            name: "rules-evaluate", stoppedEvent: "rules.stopped", logger: logger,
+            loop: { pipeline.runStagesUntilStopped() }, stop: { pipeline.stopStages() })))
         services.append(.init(service: ThreadService(
             name: "mqtt-ingest", stoppedEvent: "ingest.stopped", logger: logger,
             loop: { try client.run() }, stop: { client.stop() })))

@@ -5,8 +5,10 @@ import GatewayStore
 /// committed, in store order, from its own cursor — so it never slows an acknowledgement and never
 /// misses a reading, whatever happens between two calls.
 ///
-/// The ingest loop calls it on its own thread: `catchUp()` after every batch's acks and about once
-/// a second while idle, `tick()` about once a second, `record(_:)` for gateway events.
+/// The pipeline calls `catchUp()` after commits that stored readings and about once a second while
+/// idle, and `tick()` about once a second — on a thread of the stages' own in the daemon
+/// (`IngestPipeline.runStagesUntilStopped()`), from `maintenance()` on the ingest loop's thread
+/// otherwise — and `record(_:)` for gateway events from whichever thread saw them.
 public protocol CommittedReadingsStage: Sendable {
     /// Processes readings committed since the last call; returns how many. `committed` is what the
     /// latest commits stored, in memory: a stage whose cursor is at its `afterSeq` takes it from

@@ -39,6 +39,15 @@ public final class IngestPipeline: MQTTBatchHandler {
     private let uncollected = Mutex<CommittedReadings?>(nil)
     /// Whether any stage evaluates readings (else commits need not collect them).
     private let stagesConsumeReadings: Bool
+    /// Whether the stages run on a thread of their own (`runStagesUntilStopped()`, the daemon)
+    /// rather than from `maintenance()` on the ingest loop's thread (tests of the pipeline alone).
+    private let stagesOnOwnThread: Bool
+    private let stageWakeup = StageWakeup()
+    private let stagesStopping = Atomic<Bool>(false)
+    /// At most this many readings wait in memory for a stage on its own thread; beyond that (the
+    /// rules fell behind, say after a restart over a long backlog) they are left to be read from
+    /// the store, so memory stays bounded however far behind the stage is.
+    public static let uncollectedLimit = 100_000
     private let limits: IngestSettings
     /// Called when SQLite reports the store file damaged during operation (see
     /// `ReadingStore.markDamaged`): the daemon marks it and restarts on a fresh store, rather than
@@ -58,7 +67,7 @@ public final class IngestPipeline: MQTTBatchHandler {
         decoder: MessageDecoder, store: ReadingStore, counters: IngestCounters = IngestCounters(),
         link: BrokerLinkTracker = BrokerLinkTracker(filters: []),
         limits: IngestSettings = IngestSettings(), sessionKey: String?, clock: any WallClock = SystemWallClock(),
-        stages: [any CommittedReadingsStage] = [], onStoreDamage: (@Sendable (StoreError) -> Void)? = nil,
+        stages: [any CommittedReadingsStage] = [], stagesOnOwnThread: Bool = false, onStoreDamage: (@Sendable (StoreError) -> Void)? = nil,
         diskSpace: DiskSpace? = nil, onDiskFull: (@Sendable () -> Void)? = nil, commitTrace: CommitTrace? = nil,
         logger: Logger
     ) {
@@ -68,6 +77,7 @@ public final class IngestPipeline: MQTTBatchHandler {
         self.onStoreDamage = onStoreDamage
         self.link = link
         self.stages = stages
+        self.stagesOnOwnThread = stagesOnOwnThread
         stagesConsumeReadings = stages.contains { $0.consumesReadings }
         self.limits = limits
         self.decoder = Mutex(decoder)
@@ -143,7 +153,14 @@ public final class IngestPipeline: MQTTBatchHandler {
         }
         if let committed = result.committed {
             // A gap between two commits (none is expected) only means the stages read the store.
-            uncollected.withLock { $0 = $0?.followed(by: committed) ?? committed }
+            uncollected.withLock { pending in
+                if let earlier = pending, earlier.readings.count + committed.readings.count <= Self.uncollectedLimit {
+                    pending = earlier.followed(by: committed) ?? committed
+                } else {
+                    pending = committed
+                }
+            }
+            if stagesOnOwnThread { stageWakeup.signal() }
         }
     }
 
@@ -174,14 +191,34 @@ public final class IngestPipeline: MQTTBatchHandler {
             // second while idle, so the warning is logged at most once a minute.
             if Self.due(lastMaintenanceWarning, now: ContinuousClock.now, every: .seconds(60)) { logger.warning("store.maintenance_failed", metadata: ["error": "\(error)"]) }
         }
-        runStages()
+        if !stagesOnOwnThread { runStages() }
         commitTrace?.flush()
     }
 
-    /// Feeds the stages after the store. A failing stage (a full disk) is retried at the next
-    /// call: its cursor has not moved, so it loses nothing; the warning is logged once a minute.
-    private func runStages() {
-        guard !stages.isEmpty else { return }
+    /// The stages' own loop (the daemon's `rules` thread, with `stagesOnOwnThread`): runs them
+    /// after every commit that stored readings, and about once a second otherwise, until
+    /// `stopStages()`. On their own thread the rules never hold up a socket read or an ack (their
+    /// state snapshot once stalled the ingest loop for tens of milliseconds), and on a multi-core
+    /// box they evaluate while the next batch is decoded and committed.
+    public func runStagesUntilStopped() {
+        while !stagesStopping.load(ordering: .acquiring) {
+            // A backlog (a full `limit` evaluated) continues at once; otherwise wait for a commit.
+            if !runStages() { stageWakeup.wait(timeout: .seconds(1)) }
+        }
+    }
+
+    /// Ends `runStagesUntilStopped()` after the stage call in progress.
+    public func stopStages() {
+        stagesStopping.store(true, ordering: .releasing)
+        stageWakeup.signal()
+    }
+
+    /// Feeds the stages after the store; returns whether one of them has more to read (it took a
+    /// full `limit`). A failing stage (a full disk) is retried at the next call: its cursor has not
+    /// moved, so it loses nothing; the warning is logged once a minute.
+    @discardableResult
+    private func runStages() -> Bool {
+        guard !stages.isEmpty else { return false }
         let now = ContinuousClock.now
         let tickDue = Self.due(lastStageTick, now: now, every: .seconds(1))
         let limit = 20_000
@@ -189,11 +226,13 @@ public final class IngestPipeline: MQTTBatchHandler {
             defer { pending = nil }
             return pending
         }
+        var behind = false
         for stage in stages {
             do {
                 // Wall time passes for the rules only once they have caught up with the store:
                 // during a backlog, event time comes from the backlog's readings.
                 let evaluated = try stage.catchUp(limit: limit, committed: committed)
+                if evaluated >= limit { behind = true }
                 if tickDue && evaluated < limit { try stage.tick() }
             } catch {
                 reportIfDamaged(error)
@@ -202,6 +241,7 @@ public final class IngestPipeline: MQTTBatchHandler {
                 }
             }
         }
+        return behind
     }
 
     /// Hands a damaged-store error to `onStoreDamage`; other errors are the caller's to handle.

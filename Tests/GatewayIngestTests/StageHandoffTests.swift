@@ -1,3 +1,4 @@
+import Foundation
 import GatewayAdapters
 import GatewayCore
 import GatewayIngest
@@ -58,5 +59,63 @@ import Testing
         #expect(first.readings.map(\.timestamp) == [1, 2, 3])
         #expect(first.readings == stored, "exactly what the store holds")
         #expect(handed[1] == nil, "handed over once")
+    }
+}
+
+/// In the daemon the stages run on a thread of their own, woken by the commits.
+@Suite final class StageThreadTests {
+    let directory: TemporaryDirectory
+    let store: ReadingStore
+    let stage = StageHandoffTests.RecordingStage()
+    let pipeline: IngestPipeline
+    let handoff: StageHandoffTests
+
+    init() throws {
+        handoff = try StageHandoffTests()
+        directory = handoff.directory
+        store = handoff.store
+        let route = RouteConfiguration(
+            id: "t", topic: "t/+", utility: .literal("gas"), site: .literal("s"),
+            device: try FieldTemplate.parse("{topic.1}").get(), timestamp: TimestampMapping(path: "ts", format: .epochMillis),
+            metrics: [MetricMapping(name: "gas_leak", path: "leak", unit: "%LEL")])
+        pipeline = IngestPipeline(
+            decoder: try MessageDecoder(routes: [route], limits: IngestSettings()), store: store, sessionKey: nil,
+            stages: [stage], stagesOnOwnThread: true, logger: Logger(label: "test"))
+    }
+
+    @Test func aCommitWakesTheStagesThreadAndMaintenanceNoLongerRunsThem() throws {
+        try pipeline.handle([handoff.message(1), handoff.message(2, device: "d2")])
+        pipeline.maintenance()
+        #expect(stage.handed.withLock { $0.isEmpty }, "the ingest loop's maintenance leaves the stages to their thread")
+        let done = Atomic<Bool>(false)
+        let thread = Thread { [pipeline] in
+            pipeline.runStagesUntilStopped()
+            done.store(true, ordering: .releasing)
+        }
+        thread.start()
+        #expect(eventually { self.stage.handed.withLock { $0.compactMap { $0 }.count } == 1 })
+        try pipeline.handle([handoff.message(3)])
+        #expect(eventually { self.stage.handed.withLock { $0.compactMap { $0 }.flatMap(\.readings).count } == 3 })
+        pipeline.stopStages()
+        #expect(eventually { done.load(ordering: .acquiring) }, "stopStages ends the loop")
+        let handed = stage.handed.withLock { $0.compactMap { $0 } }
+        #expect(handed.flatMap(\.readings) == (try store.readings(afterSeq: 0, limit: 10)), "everything, once, in store order")
+    }
+
+    @Test func readingsBeyondTheMemoryLimitAreLeftToTheStore() throws {
+        // Commits the stage has not taken: beyond the limit the older ones are dropped from memory
+        // (the stage reads them from the store), so what it is handed starts later.
+        let perBatch = 1_000
+        let batches = IngestPipeline.uncollectedLimit / perBatch + 1
+        for batch in 0..<batches {
+            try pipeline.handle((0..<perBatch).map { handoff.message(batch * perBatch + $0 + 1) })
+        }
+        let thread = Thread { [pipeline] in pipeline.runStagesUntilStopped() }
+        thread.start()
+        defer { pipeline.stopStages() }
+        #expect(eventually { !self.stage.handed.withLock { $0.isEmpty } })
+        let first = try #require(stage.handed.withLock { $0.first ?? nil })
+        #expect(first.readings.count <= IngestPipeline.uncollectedLimit)
+        #expect(first.afterSeq > 0, "the oldest commits were left to the store")
     }
 }
