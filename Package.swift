@@ -18,6 +18,9 @@ let package = Package(
         .executable(name: "utility-gatewayd", targets: ["utility-gatewayd"]),
         .executable(name: "utility-gatewayctl", targets: ["utility-gatewayctl"]),
         .executable(name: "utility-sim", targets: ["utility-sim"]),
+        // The power-loss tests' LD_PRELOAD shim (Tests/PowerCut): a dynamic library so that
+        // `swift build` builds it, warnings as errors, next to the daemon it is preloaded into.
+        .library(name: "PowerCut", type: .dynamic, targets: ["PowerCut"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -227,6 +230,17 @@ let package = Package(
             dependencies: ["CFuzzerDriver", "FuzzSupport", "GatewayCore"],
             path: "Tests/Fuzz/fuzz-adapters",
             swiftSettings: strict
+        ),
+
+        // MARK: robustness: the power-cut model (Tests/PowerCut/powercut.c, PowerLossEndToEndTests).
+        // No target depends on it: linked into a test binary it would interpose that binary's own
+        // I/O. The tests find libPowerCut.so among the built products and preload it into the daemon.
+        .target(
+            name: "PowerCut",
+            path: "Tests/PowerCut",
+            // SwiftPM links the product with swiftc, which adds the Swift runtime (swiftrt.o needs it):
+            // harmless beside the debug daemon, which loads the same libswiftCore.so, and in dd.
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
         ),
 
         // MARK: tests
