@@ -29,8 +29,13 @@ extension ReadingStore {
         try state.withLock { state in
             try checkOpen(state, "commit")
             if batch.isEmpty { return CommitResult() }
+            try StoreError.context(path: path, operation: "commit") {
+                try SeqReservation.ensure(
+                    batch.readings.count, of: "readings_recent", &state.seqs, synchronous: synchronous, queue)
+            }
             var result = CommitResult()
             var pending = PendingIdentities()
+            var seqs = state.seqs
             try StoreError.context(path: path, operation: "commit") {
                 try queue.inTransaction(.immediate) { db in
                     result = CommitResult()
@@ -52,10 +57,12 @@ extension ReadingStore {
                         try insertEvent.execute(arguments: [event.timestamp, event.kind.rawValue, event.message])
                         result.events += 1
                     }
+                    if !batch.readings.isEmpty { try SeqReservation.noteIssued("readings_recent", db, &seqs) }
                     return .commit
                 }
             }
             // Committed: only now may the caches learn the new ids (invariant 6).
+            state.seqs = seqs
             state.series.merge(pending.series) { _, new in new }
             state.topics.merge(pending.topics) { _, new in new }
             if result.stored > 0 {

@@ -8,7 +8,10 @@ extension ReadingStore {
         guard !output.isEmpty else { return }
         try state.withLock { state in
             try checkOpen(state, "commit.rules")
+            var seqs = state.seqs
             try StoreError.context(path: path, operation: "commit.rules") {
+                try SeqReservation.ensure(output.alertEvents.count, of: "alert_history", &seqs, synchronous: synchronous, queue)
+                try SeqReservation.ensure(output.ticketEvents.count, of: "ticket_history", &seqs, synchronous: synchronous, queue)
                 try queue.inTransaction(.immediate) { db in
                     let history = try db.cachedStatement(sql: """
                         INSERT INTO alert_history(alert_id, ts, kind, state, actor, note, body) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -59,9 +62,12 @@ extension ReadingStore {
                     for (key, value) in output.state.sorted(by: { $0.key < $1.key }) {
                         try setState.execute(arguments: [key, value])
                     }
+                    if !output.alertEvents.isEmpty { try SeqReservation.noteIssued("alert_history", db, &seqs) }
+                    if !output.ticketEvents.isEmpty { try SeqReservation.noteIssued("ticket_history", db, &seqs) }
                     return .commit
                 }
             }
+            state.seqs = seqs
         }
     }
 

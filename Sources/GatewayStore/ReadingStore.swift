@@ -94,6 +94,7 @@ public final class ReadingStore: Sendable {
 
     let queue: DatabaseQueue
     let logger: Logger
+    let synchronous: SynchronousMode
     let mergeThresholdRows: Int
     let mergeMaxAge: Duration
     let state: Mutex<WriterState>
@@ -111,6 +112,7 @@ public final class ReadingStore: Sendable {
     ) throws {
         self.path = path
         self.logger = logger
+        self.synchronous = synchronous
         self.mergeThresholdRows = max(1, mergeThresholdRows)
         self.mergeMaxAge = .milliseconds(Int64((max(0, mergeMaxAgeSeconds) * 1000).rounded()))
 
@@ -162,21 +164,24 @@ public final class ReadingStore: Sendable {
         }
         // `running` until close(): finding it at open means the last run ended without closing
         // (kill -9, a crash, power loss), and a full integrity check is due — in the background.
-        previousRunEndedUncleanly = try StoreError.context(path: path, operation: "open") {
+        let (unclean, seqs) = try StoreError.context(path: path, operation: "open") {
             try queue.write { db in
                 let before = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [MetaKey.openState])
                 try db.execute(
                     sql: "INSERT INTO meta(key, value) VALUES (?, 'running') ON CONFLICT(key) DO UPDATE SET value = 'running'",
                     arguments: [MetaKey.openState])
-                return before == "running"
+                // Seqs continue past everything handed out before, even if a power cut took it back.
+                return (before == "running", try SeqReservation.resume(db))
             }
         }
+        previousRunEndedUncleanly = unclean
         generation = opened.0
         var initial = WriterState()
         initial.watermark = opened.1
         initial.recentRows = opened.2
         // Rows left in the hot tier by the previous run count as old as this open.
         initial.recentSince = opened.2 > 0 ? ContinuousClock.now : nil
+        initial.seqs = seqs
         state = Mutex(initial)
         logger.info(
             "store.opened",
@@ -201,7 +206,7 @@ public final class ReadingStore: Sendable {
     /// Sets a `meta` value (its own small transaction). Keys the store owns (`generation`, `schema`,
     /// `created_at`, `merge_watermark_ts`, `open_state`) cannot be set this way.
     public func setMetaValue(_ key: String, _ value: String) throws {
-        guard !MetaKey.reserved.contains(key) else {
+        guard !MetaKey.reserved.contains(key), !key.hasPrefix("seq_reserved.") else {
             throw StoreError(
                 code: .invalidArgument, message: "meta key '\(key)' belongs to the store and cannot be set",
                 path: path, operation: "meta.set")
@@ -226,6 +231,7 @@ public final class ReadingStore: Sendable {
             try StoreError.context(path: path, operation: "close") {
                 try queue.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA optimize")
+                    try SeqReservation.release(db)
                     try db.execute(sql: "UPDATE meta SET value = 'closed' WHERE key = ?", arguments: [MetaKey.openState])
                 }
                 try queue.close()

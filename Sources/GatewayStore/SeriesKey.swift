@@ -33,4 +33,6 @@ struct WriterState: Sendable {
     var recentRows = 0
     /// When `readings_recent` last went from empty to non-empty (monotonic clock).
     var recentSince: ContinuousClock.Instant?
+    /// Per forwarded stream, the seqs handed out and durably reserved (`SeqReservation`).
+    var seqs: [String: SeqCounter] = [:]
 }
