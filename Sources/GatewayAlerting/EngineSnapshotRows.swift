@@ -4,18 +4,18 @@ import GatewayStore
 
 /// How the rule engine's snapshot is laid out in `rule_state`: a header row (`engine`: alerts,
 /// watermarks, sites, out-of-service devices, and how many chunks of series follow) and the series
-/// in chunks of `seriesPerChunk` (`engine.series.0`, `engine.series.1`, …), all written in the one
+/// in chunks of `seriesPerChunk` (100; `engine.series.0`, `engine.series.1`, …), all written in the one
 /// transaction of the stage's output.
 ///
 /// Why chunks: the series are most of the snapshot (~680 bytes each, ~20 MB at 10,000 devices with
 /// the default packs). Encoded as one value, `JSONEncoder` first built a boxed tree of the whole
 /// fleet — the largest part of the daemon's peak memory (292 MB against 68 MB without rules) and a
-/// stall of its thread every 30 s; a chunk's tree is a thousandth of that and gone before the next.
+/// stall of its thread every 30 s; a chunk's tree is a small fraction of that and gone before the next.
 /// A header without `seriesChunks` (snapshots written before) carries its series inline.
 enum EngineSnapshotRows {
     static let headerKey = "engine"
     static let chunkKeyPrefix = "engine.series."
-    static let seriesPerChunk = 1_000
+    static let seriesPerChunk = 100
 
     /// The rows of `engine`'s snapshot.
     static func encode(_ engine: RuleEngine, with encoder: JSONEncoder) throws -> [String: Data] {

@@ -24,8 +24,8 @@ import Testing
 
     @Test func aRestartContinuesEverySeriesOfEveryChunk() throws {
         let setup = try Setup()
-        let devices = 2_500
-        let low = 2_400  // a series in the third chunk
+        let devices = 250
+        let low = 240  // a series in the third chunk (100 series a chunk)
         var stage = try setup.stage()
         for second in 0...30 {
             try Self.commitFleet(setup, devices: devices, second: second, low: low)

@@ -3,10 +3,19 @@ import GatewayCore
 /// A small deque of (event time, value) pairs for one series' `rate` window: appended at the back,
 /// trimmed at the front, storage reused (no allocation per reading once warm).
 ///
-/// Capped at ``capacityLimit`` entries: a series sampling faster than the cap allows over its
-/// window loses its oldest points, so the window is effectively shorter for it.
+/// Thinned to at most about ``pointsPerWindow`` points: `rate` needs only the oldest reading
+/// inside the window and the newest, so a point that arrives less than `window / pointsPerWindow`
+/// after the last point kept for good replaces the newest instead of adding one. Every point
+/// dropped that way has a kept point at most that spacing after it, so the "oldest inside the
+/// window" the rule sees is at most `window / 1024` younger than the true one (0.3 s for a
+/// 5-minute window) — and a series sampled at 1 kHz holds ~1,000 points, not 300,000. Before, a
+/// cap of 4,096 points per series made a fast feed (CSV batches of rows 1 ms apart) hold megabytes
+/// per series, and the rules' snapshot grew to hundreds of megabytes.
+///
+/// Also capped at ``capacityLimit`` entries (a window whose spacing rounds to zero).
 struct TimedValues: Sendable, Hashable, Codable {
     static let capacityLimit = 4096
+    static let pointsPerWindow: Int64 = 1024
 
     private(set) var times: [EpochMillis] = []
     private(set) var values: [Double] = []
@@ -16,6 +25,17 @@ struct TimedValues: Sendable, Hashable, Codable {
     var count: Int { times.count - head }
     var oldestValue: Double? { isEmpty ? nil : values[head] }
     var oldestTime: EpochMillis? { isEmpty ? nil : times[head] }
+
+    /// Appends the newest reading of a window of `windowMillis` (see the type's notes on thinning).
+    mutating func append(time: EpochMillis, value: Double, windowMillis: Int64) {
+        let spacing = windowMillis / Self.pointsPerWindow
+        if count >= 2, time - times[times.count - 2] < spacing {
+            times[times.count - 1] = time
+            values[values.count - 1] = value
+            return
+        }
+        append(time: time, value: value)
+    }
 
     mutating func append(time: EpochMillis, value: Double) {
         if count >= Self.capacityLimit { head += 1 }

@@ -88,7 +88,7 @@ extension Tracker {
             guard value.isFinite else { return false }
             if s.window == nil { s.window = TimedValues() }
             s.window!.trim(notAfter: time - windowMillis)
-            s.window!.append(time: time, value: value)
+            s.window!.append(time: time, value: value, windowMillis: windowMillis)
             let change = value - (s.window!.oldestValue ?? value)
             var up: (Severity?, Double?) = (nil, nil)
             var down: (Severity?, Double?) = (nil, nil)
