@@ -115,7 +115,9 @@ public final class BufferEnforcer: Sendable {
         let elapsed = lastPassInstant.withLock { last in last.map { instant - $0 } }
         do {
             let sizeLimit = try diskSizeLimit(policy)
-            let pass = try keeper.enforce(policy, now: now, elapsed: elapsed, sizeLimit: sizeLimit)
+            let pass = try keeper.enforce(
+                policy, now: now, elapsed: elapsed, sizeLimit: sizeLimit,
+                shouldStop: { self.stopRequested.load(ordering: .relaxed) })
             if pass.cutoffSaved { lastPassInstant.withLock { $0 = instant } }
             let totals = try keeper.totals()
             let disk = diskSpace?.snapshot ?? DiskSpace.Snapshot()

@@ -51,6 +51,21 @@ import Testing
         try store.close()
     }
 
+    @Test func aPassAskedToStopEndsAfterTheChunkInHandWithItsStatsExact() throws {
+        let dir = try TempDirectory()
+        let store = try openStore(dir)
+        try fill(store, 10, mergedBelow: 10)
+        let keeper = try BufferKeeper(path: dir.database, synchronous: .normal, chunkRows: 2)
+        let policy = BufferPolicy(maxBytes: 1 << 40, retentionMillis: 1_000, dropOldestWhenFull: true, forwarding: false)
+        // Every reading is past retention; the daemon is stopping after the first chunk.
+        let pass = try keeper.enforce(policy, now: 10_000, shouldStop: { true })
+        #expect(pass.deleted == BufferTotals(retentionDeleted: 2))
+        #expect(try count(store, "SELECT count(*) FROM readings") == 8)
+        #expect(try statsMismatches(store) == 0, "the deleted minimum was re-scanned before the pass ended")
+        try keeper.close()
+        try store.close()
+    }
+
     @Test func retentionWithAnUplinkWaitsForTheForwardCursor() throws {
         let dir = try TempDirectory()
         let store = try openStore(dir)
