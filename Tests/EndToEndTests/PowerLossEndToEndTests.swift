@@ -16,6 +16,12 @@ import Testing
 ///   open (after a clean stop, which checkpoints, and a burst of commits, too few to checkpoint):
 ///   it must bring the store back to exactly what the clean stop left — so it loses something
 ///   kill -9 would have kept, or the shim is not doing its job.
+/// - Both modes: no `seq` is handed out again for another reading under the same generation
+///   (central deduplicates forwarded readings by gateway, generation and seq). Before every cut the
+///   test reads, from the store the killed process left, every seq it had handed out and the reading
+///   (device, metric, ts, value) it names, and checks every later such read and the final store
+///   against all of them. A few messages are sent after the placed cut, so that under `normal` new
+///   readings are stored right where that cut's seqs were lost, whatever the seed.
 ///
 /// CI runs a few cuts per mode; `GATEWAY_FAULTS_LONG=1` runs `GATEWAY_FAULTS_CUTS` (default 40), and
 /// `GATEWAY_FAULTS_SEED` picks the moments. Figures are printed, never asserted as timings.
@@ -27,11 +33,16 @@ import Testing
     /// Messages published after the clean restart, before the placed cut, one commit each: a few
     /// hundred WAL pages at most, under `wal_autocheckpoint` (1,000), so no checkpoint runs in between.
     static let burst = 100
+    /// Messages published after the placed cut, once the daemon runs again on its image: new
+    /// readings that must not get the seqs of the readings the cut lost.
+    static let afterPlacedCut = 20
 
     @Test func withSynchronousFullAPowerCutLosesNothingAcknowledged() throws {
         let result = try Self.run(synchronous: "full")
         #expect(result.placedLost.isEmpty, "synchronous full lost committed readings: \(result.placedLost.sorted().prefix(20))")
         #expect(result.missing.isEmpty, "acknowledged but not stored: \(result.missing.sorted().prefix(20))")
+        let seqsHandedOutAgain = result.seqs.reused.count
+        #expect(seqsHandedOutAgain == 0, "\(result.seqs.report())")
     }
 
     @Test func withSynchronousNormalAPowerCutLosesOnlyTheLastCommits() throws {
@@ -42,6 +53,8 @@ import Testing
                 "the placed cut did not bring the store back to the checkpoint of the clean stop (lost \(result.placedLost.count))")
         #expect(result.missing.isSubset(of: result.lostAtCuts),
                 "acknowledged readings missing that no cut lost: \(result.missing.subtracting(result.lostAtCuts).sorted().prefix(20))")
+        let seqsHandedOutAgain = result.seqs.reused.count
+        #expect(seqsHandedOutAgain == 0, "\(result.seqs.report())")
     }
 
     /// What a run measured, for the mode-specific expectations.
@@ -54,6 +67,9 @@ import Testing
         /// left it (every commit since that checkpoint lost, nothing older).
         var placedLost: Set<Int> = []
         var placedImageIsTheCleanStop = false
+        /// Every seq the store handed out (seen before each cut and at the end) and those handed
+        /// out again for another reading.
+        var seqs = SeqLedger()
     }
 
     /// Cuts at random moments of a paced QoS 1 feed, then the placed cut, then the end-of-run checks
@@ -75,8 +91,7 @@ import Testing
             synchronous == "full" ? acknowledged : acknowledged.subtracting(result.lostAtCuts)
         }
         var lostPerCut: [Int] = []
-        var previousLost: [Int64: Int] = [:]
-        var seqsReused = 0
+        var reusedPerCut: [Int] = []
 
         func check(_ outcome: PowerLossRun.Outcome, _ label: String) {
             #expect(outcome.integrity == "ok", "\(label): integrity_check said \(outcome.integrity ?? "nothing")")
@@ -84,10 +99,10 @@ import Testing
             let lost = outcome.lost
             result.lostAtCuts.formUnion(lost.values)
             lostPerCut.append(lost.count)
-            // A seq the previous cut lost, handed out again to another reading (AUTOINCREMENT's
-            // counter was rolled back with the commits).
-            seqsReused += previousLost.filter { seq, value in outcome.killView[seq].map { $0 != value } ?? false }.count
-            previousLost = lost
+            // Everything handed out since the last cut, checked against everything handed out
+            // before it (a seq a cut lost, handed out again to another reading: AUTOINCREMENT's
+            // counter rolled back with the commits), then added to the ledger.
+            reusedPerCut.append(result.seqs.observe(outcome.killStore, at: label))
         }
 
         for n in 0..<cuts {
@@ -127,6 +142,12 @@ import Testing
         // The store marks itself `running` at open, in a commit of its own: when that commit is in
         // the lost window, the next start takes the cut for a clean stop and skips its background check.
         let checkedAfterPlacedCut = harness.daemon?.stderrText().contains("store.integrity_check_started") == true
+        // New readings after the placed cut: under `normal` they are the first to be handed seqs
+        // after the counter rolled back with the burst's commits.
+        let afterValues = Set((total + burst)..<(total + burst + afterPlacedCut))
+        for i in afterValues.sorted() { try feed.publish(i) }
+        #expect(eventually(timeoutSeconds: 120) { (try? Set(harness.storedValues()).isSuperset(of: afterValues)) ?? false },
+                "the messages sent after the placed cut were not stored")
 
         #expect(feed.finish())
         let acknowledged = feed.acknowledgedNumbers
@@ -136,15 +157,20 @@ import Testing
         let values = try harness.storedValues()
         #expect(values.count == Set(values).count, "a message was stored twice")
         result.missing = acknowledged.subtracting(values)
+        #expect(harness.stopDaemon() == 0, "\(harness.logs().suffix(3000))")
+        // The final store against every seq handed out before any cut.
+        let reusedAtTheEnd = result.seqs.observe(try run.storeView(), at: "the end")
         print("""
             power loss (synchronous \(synchronous), seed \(seed)): \(lostPerCut.count) cuts; readings lost per cut \
             (committed, kept by kill -9, not by the cut; the last is the placed cut after \(burst) messages): \(lostPerCut); \
             acknowledged \(acknowledged.count), stored \(values.count), acknowledged but lost \(result.missing.count); \
-            seqs handed out again after a cut: \(seqsReused); placed cut: WAL frames written since the clean stop \
+            seqs handed out again for another reading: \(result.seqs.reused.count) of \(result.seqs.handedOut.count) \
+            (first seen before each cut: \(reusedPerCut), in the final store: \(reusedAtTheEnd)); \
+            placed cut: WAL frames written since the clean stop \
             \(PowerLossRun.frames(placed.walBytesAtKill)), in the image \(PowerLossRun.frames(placed.walBytesInImage)); \
             background integrity check at the next start: \(checkedAfterPlacedCut ? "ran" : "skipped (open_state was lost too)")
             """)
-        #expect(harness.stopDaemon() == 0, "\(harness.logs().suffix(3000))")
+        if !result.seqs.reused.isEmpty { print("power loss (synchronous \(synchronous)): \(result.seqs.report())") }
         return result
     }
 }
