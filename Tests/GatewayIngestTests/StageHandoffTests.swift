@@ -29,13 +29,18 @@ import Testing
     init() throws {
         directory = try TemporaryDirectory(prefix: "handoff")
         store = try ReadingStore(path: directory.file("gateway.sqlite").path, synchronous: .normal, logger: Logger(label: "test"))
+        pipeline = try Self.pipeline(store: store, stage: stage, stagesOnOwnThread: false)
+    }
+
+    /// A pipeline with one route, `t/+` (gas leak readings as JSON), feeding `stage`.
+    static func pipeline(store: ReadingStore, stage: RecordingStage, stagesOnOwnThread: Bool) throws -> IngestPipeline {
         let route = RouteConfiguration(
             id: "t", topic: "t/+", utility: .literal("gas"), site: .literal("s"),
             device: try FieldTemplate.parse("{topic.1}").get(), timestamp: TimestampMapping(path: "ts", format: .epochMillis),
             metrics: [MetricMapping(name: "gas_leak", path: "leak", unit: "%LEL")])
-        pipeline = IngestPipeline(
+        return IngestPipeline(
             decoder: try MessageDecoder(routes: [route], limits: IngestSettings()), store: store, sessionKey: nil,
-            stages: [stage], logger: Logger(label: "test"))
+            stages: [stage], stagesOnOwnThread: stagesOnOwnThread, logger: Logger(label: "test"))
     }
 
     deinit { try? store.close() }
@@ -74,13 +79,7 @@ import Testing
         handoff = try StageHandoffTests()
         directory = handoff.directory
         store = handoff.store
-        let route = RouteConfiguration(
-            id: "t", topic: "t/+", utility: .literal("gas"), site: .literal("s"),
-            device: try FieldTemplate.parse("{topic.1}").get(), timestamp: TimestampMapping(path: "ts", format: .epochMillis),
-            metrics: [MetricMapping(name: "gas_leak", path: "leak", unit: "%LEL")])
-        pipeline = IngestPipeline(
-            decoder: try MessageDecoder(routes: [route], limits: IngestSettings()), store: store, sessionKey: nil,
-            stages: [stage], stagesOnOwnThread: true, logger: Logger(label: "test"))
+        pipeline = try StageHandoffTests.pipeline(store: store, stage: stage, stagesOnOwnThread: true)
     }
 
     @Test func aCommitWakesTheStagesThreadAndMaintenanceNoLongerRunsThem() throws {
