@@ -6,7 +6,10 @@ Sources/GatewayIngest/CommitTrace.swift), for bench/run and bench/soak.
   trace_stats.py TRACE stats [--warmup-s S] -> one JSON object:
       messages, batches, mean_batch, rate (messages after the first batch / span of commit times),
       and when the trace has send times: latency_samples, p50_us, p99_us, p999_us, max_us
-      (publish-to-commit, samples sent in the first S seconds dropped as warm-up).
+      (publish-to-commit, samples sent in the first S seconds dropped as warm-up), and
+      stalls: gaps of more than 50 ms between two batch commits while messages kept coming
+      (stall_count, stall_p50_ms, stall_max_ms, stall_every_s: the median time between them) —
+      at a steady paced load such a gap is the loop thread held by something other than a batch.
 """
 import json
 import sys
@@ -53,6 +56,17 @@ def main():
         out.update({"latency_samples": len(latencies), "p50_us": percentile(latencies, 50),
                     "p99_us": percentile(latencies, 99), "p999_us": percentile(latencies, 99.9),
                     "max_us": latencies[-1] if latencies else None})
+        commits = [t for t, _ in batches if t >= start]
+        gaps = [(b - a, a) for a, b in zip(commits, commits[1:]) if b - a > 50_000]
+        if gaps:
+            sizes = sorted(g for g, _ in gaps)
+            times = [t for _, t in gaps]
+            intervals = sorted(b - a for a, b in zip(times, times[1:]))
+            out.update({"stall_count": len(gaps), "stall_p50_ms": round(sizes[len(sizes) // 2] / 1000),
+                        "stall_max_ms": round(sizes[-1] / 1000),
+                        "stall_every_s": round(intervals[len(intervals) // 2] / 1e6, 2) if intervals else None})
+        else:
+            out["stall_count"] = 0
     print(json.dumps(out))
 
 
