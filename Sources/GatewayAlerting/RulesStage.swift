@@ -132,9 +132,10 @@ public final class RulesStage: Sendable {
 
     /// Evaluates every reading the store committed since the last call, and writes the results
     /// when they are due (see `flush`). Returns how many readings it evaluated. Called after the
-    /// commits (on the daemon's `rules-evaluate` thread, so it never delays an ack), with the readings of the latest commits:
-    /// when they continue from the cursor they are evaluated from memory; otherwise (a backlog, a
-    /// restart) the store is read from the cursor, at most `limit` readings.
+    /// commits (on the daemon's `rules-evaluate` thread, so it never delays an ack), with the
+    /// readings of the latest commits: when they continue from the cursor they are evaluated from
+    /// memory; otherwise (a backlog, a restart) the store is read from the cursor, at most `limit`
+    /// readings.
     @discardableResult
     public func catchUp(limit: Int = 20_000, committed: CommittedReadings? = nil) throws -> Int {
         let evaluated = try inner.withLock { state -> Int in

@@ -195,7 +195,7 @@ public final class IngestPipeline: MQTTBatchHandler {
         commitTrace?.flush()
     }
 
-    /// The stages' own loop (the daemon's `rules` thread, with `stagesOnOwnThread`): runs them
+    /// The stages' own loop (the daemon's `rules-evaluate` thread, with `stagesOnOwnThread`): runs them
     /// after every commit that stored readings, and about once a second otherwise, until
     /// `stopStages()`. On their own thread the rules never hold up a socket read or an ack (their
     /// state snapshot once stalled the ingest loop for tens of milliseconds), and on a multi-core
