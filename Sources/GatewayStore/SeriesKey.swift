@@ -35,4 +35,13 @@ struct WriterState: Sendable {
     var recentSince: ContinuousClock.Instant?
     /// Per forwarded stream, the seqs handed out and durably reserved (`SeqReservation`).
     var seqs: [String: SeqCounter] = [:]
+    /// The merge in progress, if any (see `ReadingStore+Merge.swift`).
+    var merge: MergePlan?
+}
+
+/// A merge of the hot tier in chunks: the rows up to `throughSeq`, series range by series range.
+struct MergePlan: Sendable {
+    let throughSeq: Int64
+    /// Inclusive series-id ranges, each holding about `mergeChunkRows` rows; done from the front.
+    var ranges: ArraySlice<ClosedRange<Int64>>
 }

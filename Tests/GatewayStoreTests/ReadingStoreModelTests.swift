@@ -19,7 +19,7 @@ struct ReadingStoreModelTests {
     func randomActionsMatchTheModel(seed: UInt64) throws {
         let dir = try TempDirectory()
         var rng = SeededGenerator(seed: seed)
-        var store = try openStore(dir, threshold: 7)
+        var store = try openStore(dir, threshold: 7, chunkRows: 2)
         try store.executeForTesting(
             """
             CREATE TRIGGER inject_failure BEFORE INSERT ON readings_recent WHEN NEW.value = 666
@@ -73,7 +73,7 @@ struct ReadingStoreModelTests {
                 try store.maintenanceIfDue()
             default:
                 try store.close()
-                store = try openStore(dir, threshold: 7)
+                store = try openStore(dir, threshold: 7, chunkRows: 2)
             }
 
             let reader = try StoreReader(path: dir.database)

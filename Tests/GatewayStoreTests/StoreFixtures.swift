@@ -26,11 +26,12 @@ let quietLogger: Logger = {
 }()
 
 func openStore(
-    _ dir: TempDirectory, threshold: Int = 1_000_000, maxAgeSeconds: Double = 3600, synchronous: SynchronousMode = .normal
+    _ dir: TempDirectory, threshold: Int = 1_000_000, maxAgeSeconds: Double = 3600, synchronous: SynchronousMode = .normal,
+    chunkRows: Int = 2_500
 ) throws -> ReadingStore {
     try ReadingStore(
         path: dir.database, synchronous: synchronous, logger: quietLogger, mergeThresholdRows: threshold,
-        mergeMaxAgeSeconds: maxAgeSeconds)
+        mergeMaxAgeSeconds: maxAgeSeconds, mergeChunkRows: chunkRows)
 }
 
 /// A reading with sensible defaults; the natural key is (utility, site, device, metric, ts).

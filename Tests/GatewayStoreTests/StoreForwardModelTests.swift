@@ -51,7 +51,7 @@ import Testing
     func randomFaultSequencesDeliverEveryAcknowledgedReading(seed: UInt64) throws {
         let dir = try TempDirectory()
         var rng = SeededGenerator(seed: seed)
-        var store: ReadingStore? = try openStore(dir, threshold: 50)
+        var store: ReadingStore? = try openStore(dir, threshold: 50, chunkRows: 5)
         var outbox = try ForwardOutbox(path: dir.database, synchronous: .normal)
         var keeper = try BufferKeeper(path: dir.database, synchronous: .normal, chunkRows: 7)
         let generation = outbox.generation
@@ -107,7 +107,7 @@ import Testing
                 }
             case 90..<95:  // crash: nothing is closed; the forwarder's memory is gone
                 store = nil
-                store = try openStore(dir, threshold: 50)
+                store = try openStore(dir, threshold: 50, chunkRows: 5)
                 #expect(store!.previousRunEndedUncleanly, "\(context)")
                 outbox = try ForwardOutbox(path: dir.database, synchronous: .normal)
                 keeper = try BufferKeeper(path: dir.database, synchronous: .normal, chunkRows: 7)
@@ -118,7 +118,7 @@ import Testing
                 try store!.close()
                 try outbox.close()
                 try keeper.close()
-                store = try openStore(dir, threshold: 50)
+                store = try openStore(dir, threshold: 50, chunkRows: 5)
                 outbox = try ForwardOutbox(path: dir.database, synchronous: .normal)
                 keeper = try BufferKeeper(path: dir.database, synchronous: .normal, chunkRows: 7)
                 m.sent = m.saved
