@@ -154,10 +154,12 @@ public final class IngestPipeline: MQTTBatchHandler {
         if let committed = result.committed {
             // A gap between two commits (none is expected) only means the stages read the store.
             uncollected.withLock { pending in
-                if let earlier = pending, earlier.readings.count + committed.readings.count <= Self.uncollectedLimit {
-                    pending = earlier.followed(by: committed) ?? committed
-                } else {
+                // Appended in place: a stage that lags must not make every commit copy its backlog.
+                guard pending != nil, pending!.readings.count + committed.readings.count <= Self.uncollectedLimit,
+                    pending!.append(committed)
+                else {
                     pending = committed
+                    return
                 }
             }
             if stagesOnOwnThread { stageWakeup.signal() }

@@ -70,7 +70,16 @@ public struct CommittedReadings: Sendable, Equatable {
     /// This commit followed by `next`, when `next` continues it (else `nil`: there was a gap, and a
     /// consumer must read the store).
     public func followed(by next: CommittedReadings) -> CommittedReadings? {
-        guard next.afterSeq == throughSeq else { return nil }
-        return CommittedReadings(afterSeq: afterSeq, throughSeq: next.throughSeq, readings: readings + next.readings)
+        var joined = self
+        return joined.append(next) ? joined : nil
+    }
+
+    /// Appends `next` in place when it continues this commit; returns whether it did (a gap is
+    /// never papered over).
+    public mutating func append(_ next: CommittedReadings) -> Bool {
+        guard next.afterSeq == throughSeq else { return false }
+        throughSeq = next.throughSeq
+        readings.append(contentsOf: next.readings)
+        return true
     }
 }

@@ -45,8 +45,11 @@ extension ReadingStore {
                         result.committed = CommittedReadings(afterSeq: last, throughSeq: last, readings: [])
                     }
                     try insertReadings(batch.readings, db, state, &pending, &result)
-                    if returningReadings, !batch.readings.isEmpty {
-                        result.committed?.throughSeq = try Int64.fetchOne(db.cachedStatement(sql: Self.lastSeqSQL)) ?? 0
+                    if !batch.readings.isEmpty {
+                        // One read of the counter serves the stages and the seq reservation.
+                        let through = try Int64.fetchOne(db.cachedStatement(sql: Self.lastSeqSQL)) ?? 0
+                        result.committed?.throughSeq = through
+                        seqs["readings_recent"]?.issued = through
                     }
                     for record in batch.quarantined {
                         try insertQuarantine(record, db)
@@ -57,7 +60,6 @@ extension ReadingStore {
                         try insertEvent.execute(arguments: [event.timestamp, event.kind.rawValue, event.message])
                         result.events += 1
                     }
-                    if !batch.readings.isEmpty { try SeqReservation.noteIssued("readings_recent", db, &seqs) }
                     return .commit
                 }
             }
