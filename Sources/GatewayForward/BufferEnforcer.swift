@@ -158,7 +158,7 @@ public final class BufferEnforcer: Sendable {
                 ])
             }
             report(BufferConditions(
-                highWater: Double(pass.usedBytes) >= BufferConditions.highWaterFraction * Double(policy.maxBytes),
+                highWater: Double(pass.peakUsedBytes) >= BufferConditions.highWaterFraction * Double(policy.maxBytes),
                 dropping: pass.deleted.dropped > 0, usedBytes: pass.usedBytes, maxBytes: policy.maxBytes,
                 droppedInPass: Int64(pass.deleted.dropped), diskFull: disk.full))
         } catch {
@@ -194,7 +194,8 @@ public final class BufferEnforcer: Sendable {
 /// The buffer's alert conditions after a pass (issue 6: `buffer.high_water` at 80 %,
 /// `buffer.dropping` while dropping, and `store.disk_full` while the file system is full).
 public struct BufferConditions: Sendable, Hashable {
-    /// The database's pages in use reached 80 % of `max_bytes`.
+    /// The database's pages in use reached 80 % of `max_bytes` during the pass (a pass that had to
+    /// drop always did, wherever the drop left it; the next pass clears it if the store stays below).
     public var highWater: Bool
     /// The pass dropped readings to stay under `max_bytes`.
     public var dropping: Bool

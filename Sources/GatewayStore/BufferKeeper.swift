@@ -129,6 +129,7 @@ public final class BufferKeeper: Sendable {
                 if chunk.deleted < chunkRows || shouldStop() { break }
             }
             var used = try queue.read(Self.usedBytes)
+            pass.peakUsedBytes = used
             let limit = min(policy.maxBytes, sizeLimit ?? policy.maxBytes)
             if used > limit && policy.dropOldestWhenFull {
                 let target = limit / 10 * 9
@@ -150,6 +151,7 @@ public final class BufferKeeper: Sendable {
                 }
             }
             pass.usedBytes = try queue.read(Self.usedBytes)
+            pass.peakUsedBytes = max(pass.peakUsedBytes, pass.usedBytes)
             pass.full = pass.usedBytes > policy.maxBytes
         }
         return pass

@@ -40,6 +40,11 @@ public struct BufferPass: Sendable, Hashable {
     public var deleted = BufferTotals()
     /// The used size after the pass.
     public var usedBytes: Int64 = 0
+    /// The largest used size the pass saw: before it dropped readings to make room, else
+    /// `usedBytes`. The high-water condition follows this, so that a pass that had to drop always
+    /// reports the buffer at its high-water mark, even when one chunk of old rows took it below
+    /// (a small store, or a chunk that overshoots the 90 % target).
+    public var peakUsedBytes: Int64 = 0
     /// Still above `maxBytes` after the pass (nothing left to drop, or dropping is not the policy).
     public var full = false
     /// How far the retention cutoff stayed behind `now - retention` because the wall clock moved
