@@ -2,7 +2,7 @@ import GatewayCore
 
 /// `storage:` → ``StorageSettings``.
 enum StorageSection {
-    static let keys = ["synchronous"]
+    static let keys = ["synchronous", "sync_interval"]
 
     static func decode(_ node: ConfigNode) -> StorageSettings {
         var settings = StorageSettings()
@@ -11,6 +11,13 @@ enum StorageSection {
         }
         section.rejectUnknownKeys(keys)
         if let mode = section.optional("synchronous")?.oneOf(SynchronousMode.self) { settings.synchronous = mode }
+        // Below 100 ms the syncs themselves would cost throughput; above an hour `normal` would
+        // again mean "minutes of a slow feed", which is what the setting exists to bound.
+        if let interval = section.optional("sync_interval")?.duration({ seconds in
+            seconds >= 0.1 && seconds <= 3600 ? nil : "must be between 100ms and 1h"
+        }) {
+            settings.syncIntervalSeconds = interval
+        }
         return settings
     }
 }

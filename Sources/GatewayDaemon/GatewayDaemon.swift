@@ -82,11 +82,12 @@ public enum GatewayDaemon {
         // fresh store started: the gateway must keep taking readings, not fail at every start.
         let (store, damaged) = try ReadingStore.openRecovering(
             path: configuration.gateway.databasePath, synchronous: configuration.storage.synchronous,
-            logger: logger, now: SystemWallClock().now())
+            logger: logger, now: SystemWallClock().now(), syncIntervalSeconds: configuration.storage.syncIntervalSeconds)
         let damage = StoreDamageWatch(path: configuration.gateway.databasePath, logger: logger)
         logger.notice("store.opened", metadata: [
             "store.path": "\(configuration.gateway.databasePath)", "store.generation": "\(store.generation)",
             "store.synchronous": "\(configuration.storage.synchronous.rawValue)",
+            "store.sync_interval_s": "\(configuration.storage.synchronous == .normal ? "\(configuration.storage.syncIntervalSeconds)" : "every commit")",
         ])
         defer {
             do { try store.close() } catch { logger.error("store.close_failed", metadata: ["error": "\(error)"]) }

@@ -16,10 +16,26 @@ extension ReadingStore {
     public func maintenanceIfDue() throws -> Bool {
         try state.withLock { state in
             try checkOpen(state, "merge")
-            guard state.merge != nil || isMergeDue(state) else { return false }
+            guard state.merge != nil || isMergeDue(state) else {
+                syncIfDue(&state)
+                return false
+            }
             _ = try mergeChunk(&state)
             return true
         }
+    }
+
+    /// With `synchronous: normal` and a `syncInterval`: a passive checkpoint when the last one is
+    /// that old. SQLite syncs the WAL before it copies frames into the database file (and the file
+    /// after), so every commit before it survives a power cut; that is the whole point here — the
+    /// copy is work SQLite's own checkpoint would do later anyway. PASSIVE never waits for readers
+    /// nor blocks them; with no new frames it does no I/O at all. One limit: frames a reader's open
+    /// snapshot still needs cannot be copied, and when none can, SQLite skips the sync too — a long
+    /// query delays it until it ends. A failure changes nothing committed (the next call retries).
+    func syncIfDue(_ state: inout WriterState) {
+        guard let syncInterval, ContinuousClock.now - state.lastCheckpoint >= syncInterval else { return }
+        _ = try? queue.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        state.lastCheckpoint = ContinuousClock.now
     }
 
     /// Merges the hot tier now, whatever its size, to the end; returns how many rows moved. For
@@ -140,6 +156,7 @@ extension ReadingStore {
         // for readers; what a reader still needs is copied by a later one. Only an optimisation: a
         // failure here changes nothing that was committed.
         _ = try? queue.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        state.lastCheckpoint = ContinuousClock.now
         let elapsed = ContinuousClock.now - started
         if offered > moved {
             // Invariant 5 says this cannot happen; the rows are safe (their keys are in `readings`).

@@ -100,6 +100,9 @@ public final class ReadingStore: Sendable {
     let mergeThresholdRows: Int
     let mergeMaxAge: Duration
     let mergeChunkRows: Int
+    /// With `synchronous: normal`, how long a commit may stay unsynced at most (see `syncIfDue`);
+    /// `nil`: only SQLite's own checkpoints and the merge's sync it.
+    let syncInterval: Duration?
     let state: Mutex<WriterState>
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -110,9 +113,11 @@ public final class ReadingStore: Sendable {
     ///   - mergeThresholdRows: merge the hot tier once it holds this many rows.
     ///   - mergeMaxAgeSeconds: merge the hot tier once its oldest row is this old (monotonic).
     ///   - mergeChunkRows: a merge moves about this many rows per transaction (whole series each).
+    ///   - syncIntervalSeconds: with `normal`, `maintenanceIfDue()` syncs the WAL when this long has
+    ///     passed since the last sync (`storage.sync_interval`); `nil` leaves it to SQLite and the merge.
     public init(
         path: String, synchronous: SynchronousMode, logger: Logger, mergeThresholdRows: Int = 50_000,
-        mergeMaxAgeSeconds: Double = 60, mergeChunkRows: Int = 2_500
+        mergeMaxAgeSeconds: Double = 60, mergeChunkRows: Int = 2_500, syncIntervalSeconds: Double? = nil
     ) throws {
         self.path = path
         self.logger = logger
@@ -120,6 +125,8 @@ public final class ReadingStore: Sendable {
         self.mergeThresholdRows = max(1, mergeThresholdRows)
         self.mergeMaxAge = .milliseconds(Int64((max(0, mergeMaxAgeSeconds) * 1000).rounded()))
         self.mergeChunkRows = max(1, mergeChunkRows)
+        self.syncInterval = synchronous == .normal
+            ? syncIntervalSeconds.map { .milliseconds(Int64((max(0, $0) * 1000).rounded())) } : nil
 
         let queue: DatabaseQueue
         do {

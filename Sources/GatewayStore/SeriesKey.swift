@@ -37,6 +37,9 @@ struct WriterState: Sendable {
     var seqs: [String: SeqCounter] = [:]
     /// The merge in progress, if any (see `ReadingStore+Merge.swift`).
     var merge: MergePlan?
+    /// When this writer last checkpointed (which syncs the WAL first): the merge after each chunk,
+    /// `syncIfDue` otherwise (monotonic clock).
+    var lastCheckpoint = ContinuousClock.now
 }
 
 /// A merge of the hot tier in chunks: the rows up to `throughSeq`, series range by series range.

@@ -25,19 +25,22 @@ extension ReadingStore {
     /// someone else's database) is thrown as before: those are not fixed by starting over, and
     /// moving someone else's file would be wrong.
     public static func openRecovering(
-        path: String, synchronous: SynchronousMode, logger: Logger, now: EpochMillis
+        path: String, synchronous: SynchronousMode, logger: Logger, now: EpochMillis, syncIntervalSeconds: Double? = nil
     ) throws -> (store: ReadingStore, damaged: DamagedStore?) {
+        func open() throws -> ReadingStore {
+            try ReadingStore(path: path, synchronous: synchronous, logger: logger, syncIntervalSeconds: syncIntervalSeconds)
+        }
         let mark = damageMarkPath(path)
         if let reason = try? String(contentsOfFile: mark, encoding: .utf8) {
             let damaged = try moveAside(path: path, reason: reason, now: now, logger: logger)
             try? FileManager.default.removeItem(atPath: mark)
-            return (try ReadingStore(path: path, synchronous: synchronous, logger: logger), damaged)
+            return (try open(), damaged)
         }
         do {
-            return (try ReadingStore(path: path, synchronous: synchronous, logger: logger), nil)
+            return (try open(), nil)
         } catch let error as StoreError where error.code == .corrupt {
             let damaged = try moveAside(path: path, reason: error.description, now: now, logger: logger)
-            return (try ReadingStore(path: path, synchronous: synchronous, logger: logger), damaged)
+            return (try open(), damaged)
         }
     }
 

@@ -35,9 +35,10 @@ final class GatewayHarness: Sendable {
     ///   - brokerExtra: more lines for the `broker:` section (indented by two spaces).
     ///   - extra: more top-level sections after the routes (`devices:`, `rules:`, …).
     ///   - clientID: the daemon's MQTT client id (two gateways on one broker need two).
+    ///   - syncInterval: `storage.sync_interval`; `nil` for the default.
     init(
         broker: MosquittoBroker? = nil, clientID: String = "utility-gateway-e2e", synchronous: String = "normal",
-        routes: String = GatewayHarness.testRoutes,
+        syncInterval: String? = nil, routes: String = GatewayHarness.testRoutes,
         brokerExtra: String = "", apiListen: String? = nil, apiExtra: String = "", extra: String = "",
         stateDirectory: String? = nil
     ) throws {
@@ -60,6 +61,7 @@ final class GatewayHarness: Sendable {
             \(brokerExtra)
             storage:
               synchronous: \(synchronous)
+              \(syncInterval.map { "sync_interval: \($0)" } ?? "")
             api:
               listen: \(apiListen ?? "127.0.0.1:\(apiPort)")
             \(apiExtra)

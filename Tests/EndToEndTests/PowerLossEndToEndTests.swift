@@ -23,6 +23,10 @@ import Testing
 ///   against all of them. A few messages are sent after the placed cut, so that under `normal` new
 ///   readings are stored right where that cut's seqs were lost, whatever the seed.
 ///
+/// These runs set `storage.sync_interval: 1h`, so that under `normal` the window is SQLite's own
+/// (bounded in WAL pages) and the placed cut can open it on purpose; the default 1 s bound is
+/// `PowerLossSyncIntervalTests`.
+///
 /// CI runs a few cuts per mode; `GATEWAY_FAULTS_LONG=1` runs `GATEWAY_FAULTS_CUTS` (default 40), and
 /// `GATEWAY_FAULTS_SEED` picks the moments. Figures are printed, never asserted as timings.
 @Suite(.serialized) struct PowerLossEndToEndTests {
@@ -75,7 +79,7 @@ import Testing
     /// Cuts at random moments of a paced QoS 1 feed, then the placed cut, then the end-of-run checks
     /// both modes share (integrity after every cut, a tail lost, nothing stored twice).
     static func run(synchronous: String) throws -> Result {
-        let run = try PowerLossRun(synchronous: synchronous)
+        let run = try PowerLossRun(synchronous: synchronous, syncInterval: "1h")
         let harness = run.harness
         try run.start()
         let feed = try SequenceFeed(brokerURL: harness.broker.url)

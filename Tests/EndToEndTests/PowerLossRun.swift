@@ -35,9 +35,10 @@ final class PowerLossRun {
         }
     }
 
-    init(synchronous: String) throws {
+    /// - Parameter syncInterval: `storage.sync_interval`; `nil` for the default (1 s).
+    init(synchronous: String, syncInterval: String? = nil) throws {
         // The same client id across restarts: the broker redelivers what the gateway had not acknowledged.
-        harness = try GatewayHarness(synchronous: synchronous)
+        harness = try GatewayHarness(synchronous: synchronous, syncInterval: syncInterval)
         cut = try PowerCut(watch: harness.stateDirectoryPath, shadow: harness.directory.file("shadow").path)
     }
 

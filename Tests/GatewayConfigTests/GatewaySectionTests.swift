@@ -208,4 +208,23 @@ struct GatewaySectionTests {
             """
         expectOnlyProblem(in: yaml, at: "storage.synchronous", line: 3, containing: ["expected normal or full; got 'off'"])
     }
+
+    @Test("storage.sync_interval is a duration from 100ms to 1h")
+    func badSyncInterval() {
+        for (value, problem) in [
+            ("10ms", "must be between 100ms and 1h; got '10ms'"), ("2h", "must be between 100ms and 1h; got '2h'"),
+            ("1", "(a duration needs a unit, for example 1s)"),
+        ] {
+            let yaml = """
+                gateway: { id: site-01 }
+                broker: { url: mqtt://localhost }
+                storage:
+                  synchronous: normal
+                  sync_interval: \(value)
+                routes:
+                  - { topic: a/b, utility: water, site: s, device: d, metrics: [{ name: flow, path: f, unit: L/s }] }
+                """
+            expectOnlyProblem(in: yaml, at: "storage.sync_interval", line: 5, containing: [problem])
+        }
+    }
 }

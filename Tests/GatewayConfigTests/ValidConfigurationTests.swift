@@ -32,6 +32,7 @@ struct ValidConfigurationTests {
               reconnect: { initial: 500ms, max: 2m }
             storage:
               synchronous: full
+              sync_interval: 250ms
             ingest:
               max_payload_bytes: 512KiB
               quarantine_payload_bytes: 16KiB
@@ -72,7 +73,7 @@ struct ValidConfigurationTests {
             keepaliveSeconds: 45, session: .persistent, sessionExpirySeconds: 172_800,
             reconnect: ReconnectBackoff(initialSeconds: 0.5, maxSeconds: 120)
         ))
-        #expect(config.storage == StorageSettings(synchronous: .full))
+        #expect(config.storage == StorageSettings(synchronous: .full, syncIntervalSeconds: 0.25))
         #expect(config.ingest == IngestSettings(maxPayloadBytes: 512 * 1024, quarantinePayloadBytes: 16 * 1024))
 
         #expect(config.routes.count == 2)
@@ -104,13 +105,13 @@ struct ValidConfigurationTests {
         #expect(map.location(of: "gateway.id") == .init(line: 2, column: 7))
         #expect(map.location(of: "broker.tls") == .init(line: 12, column: 3))
         #expect(map.location(of: "broker.tls.key_file")?.line == 12)
-        #expect(map.location(of: "routes[0]") == .init(line: 23, column: 5))
-        #expect(map.location(of: "routes[0].metrics[1].unit")?.line == 33)
-        #expect(map.location(of: "routes[1].metrics[0].unit") == .init(line: 42, column: 15))
+        #expect(map.location(of: "routes[0]") == .init(line: 24, column: 5))
+        #expect(map.location(of: "routes[0].metrics[1].unit")?.line == 34)
+        #expect(map.location(of: "routes[1].metrics[0].unit") == .init(line: 43, column: 15))
         #expect(map.location(of: "routes[1].options") == nil)
         let later = map.problem(at: "routes[1].options.delimiter", "csv options need format: csv")
         #expect(later == ConfigurationProblem(
-            file: dir + "/gateway.yaml", line: 34, column: 5, keyPath: "routes[1].options.delimiter",
+            file: dir + "/gateway.yaml", line: 35, column: 5, keyPath: "routes[1].options.delimiter",
             message: "csv options need format: csv"
         ))
     }
@@ -145,6 +146,7 @@ struct ValidConfigurationTests {
         #expect(config.broker.sessionExpirySeconds == 86_400)
         #expect(config.broker.reconnect == ReconnectBackoff(initialSeconds: 1, maxSeconds: 60))
         #expect(config.storage.synchronous == .normal)
+        #expect(config.storage.syncIntervalSeconds == 1)
         #expect(config.ingest == IngestSettings(maxPayloadBytes: 262_144, quarantinePayloadBytes: 4_096))
         let route = try #require(config.routes.first)
         #expect(route.id == "route-1")

@@ -68,9 +68,18 @@ public struct StorageSettings: Sendable, Hashable {
     /// `normal` survives a process crash but may lose the last commits on power loss; `full` does not
     /// (DESIGN §2).
     public var synchronous: SynchronousMode
+    /// With `normal`: the store syncs its WAL (a passive checkpoint, in maintenance, never on the
+    /// ack path) at least this often while it has commits to sync, so that a power cut loses about
+    /// this much acknowledged data at most. Without it the window is bounded only in WAL pages
+    /// (`wal_autocheckpoint`) and by the hot tier's merge age (60 s): up to a minute of a slow feed.
+    /// Default 1 s: at most two fsyncs a second (the WAL's and the database file's), and the pages a
+    /// checkpoint copies are pages SQLite's own checkpoint would copy later anyway. Ignored with
+    /// `full`, which syncs every commit.
+    public var syncIntervalSeconds: Double
 
-    public init(synchronous: SynchronousMode = .normal) {
+    public init(synchronous: SynchronousMode = .normal, syncIntervalSeconds: Double = 1) {
         self.synchronous = synchronous
+        self.syncIntervalSeconds = syncIntervalSeconds
     }
 }
 
