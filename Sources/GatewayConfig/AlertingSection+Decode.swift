@@ -1,15 +1,17 @@
 import GatewayCore
 
-/// `alerting:` → ``AlertingSettings``: chattering detection and flood control (ISA-18.2 / EEMUA 191).
+/// `alerting:` → ``AlertingSettings``: chattering detection and flood control (ISA-18.2 / EEMUA 191),
+/// and how long the broker link may be down before `broker.link_down`.
 enum AlertingSection {
-    static let keys = ["chattering", "flood"]
+    static let keys = ["chattering", "flood", "broker_link_down_after"]
     static let chatteringKeys = ["activations", "window", "shelve_for"]
     static let floodKeys = ["new_alerts", "window", "end_below"]
 
     static func decode(_ node: ConfigNode) -> AlertingSettings {
         var settings = AlertingSettings()
-        guard let section = node.mapping(expecting: "a mapping with chattering and flood") else { return settings }
+        guard let section = node.mapping(expecting: "a mapping with chattering, flood and broker_link_down_after") else { return settings }
         section.rejectUnknownKeys(keys)
+        if let after = section.optional("broker_link_down_after")?.positiveMillis() { settings.brokerLinkDownAfterMillis = after }
         if let chatteringNode = section.optional("chattering"),
             let chattering = chatteringNode.mapping(expecting: "`{ activations: 3, window: 60s, shelve_for: 1h }`")
         {

@@ -44,6 +44,9 @@ public final class IngestPipeline: MQTTBatchHandler {
     private let stagesOnOwnThread: Bool
     private let stageWakeup = StageWakeup()
     private let stagesStopping = Atomic<Bool>(false)
+    /// A `broker_link_down` was recorded and no `broker_link_up` yet (connection events arrive on
+    /// the ingest thread, one at a time).
+    private let linkDownRecorded = Atomic<Bool>(false)
     /// At most this many readings wait in memory for a stage on its own thread; beyond that (the
     /// rules fell behind, say after a restart over a long backlog) they are left to be read from
     /// the store, so memory stays bounded however far behind the stage is.
@@ -275,15 +278,54 @@ public final class IngestPipeline: MQTTBatchHandler {
         switch event {
         case .connected(let sessionPresent):
             logger.notice("mqtt.connected", metadata: ["mqtt.session_present": "\(sessionPresent)"])
+            recordLinkUp()
             if let sessionKey, !sessionPresent { recordMissingSession(sessionKey) }
         case .disconnected(let reason):
             logger.warning("mqtt.disconnected", metadata: ["reason": "\(reason)"])
+            recordLinkDown(reason)
         case .subscribed(let filter, let grantedQoS):
             logger.info("mqtt.subscribed", metadata: ["mqtt.filter": "\(filter)", "mqtt.granted_qos": "\(grantedQoS)"])
         case .subscriptionRefused(let filter, let reasonCode):
             logger.error("mqtt.subscription_refused", metadata: [
                 "mqtt.filter": "\(filter)", "mqtt.reason_code": "\(reasonCode)",
             ])
+        }
+    }
+
+    /// The link to the broker is down (lost, paused, or never up yet): an event in the store, and the
+    /// rules hold every `no_data` until it is back (one `broker.link_down` alert instead of one
+    /// `no_data` per device).
+    private func recordLinkDown(_ reason: String) {
+        guard !linkDownRecorded.exchange(true, ordering: .relaxed) else { return }
+        record(GatewayEvent(
+            timestamp: clock.now(), kind: .brokerLinkDown, message: "the link to the local MQTT broker is down: \(reason)"))
+    }
+
+    /// Connected: the store records the end of an outage it recorded; the rules hear of every
+    /// connection, which also ends an outage they restored from a snapshot (the gateway stopped
+    /// while the link was down).
+    private func recordLinkUp() {
+        let event = GatewayEvent(timestamp: clock.now(), kind: .brokerLinkUp, message: "connected to the local MQTT broker again")
+        if linkDownRecorded.exchange(false, ordering: .relaxed) {
+            record(event)
+        } else {
+            recordInStages(event)
+        }
+    }
+
+    /// An event of the gateway's own: in the store, then to the stages (the rules alert on it).
+    private func record(_ event: GatewayEvent) {
+        do {
+            _ = try store.commit(IngestBatch(readings: [], quarantined: [], events: [event]))
+        } catch {
+            logger.error("store.event_failed", metadata: ["error": "\(error)"])
+        }
+        recordInStages(event)
+    }
+
+    private func recordInStages(_ event: GatewayEvent) {
+        for stage in stages {
+            do { try stage.record(event) } catch { logger.error("rules.event_failed", metadata: ["error": "\(error)"]) }
         }
     }
 
@@ -305,9 +347,10 @@ public final class IngestPipeline: MQTTBatchHandler {
                     message: "the broker had no session for \(sessionKey) (session-present = 0): messages queued while the gateway was away may be lost")
                 logger.warning("mqtt.session_lost", metadata: ["mqtt.session": "\(sessionKey)"])
             }
-            _ = try store.commit(IngestBatch(readings: [], quarantined: [], events: [event]))
             if event.kind == .possibleDataGap {
-                for stage in stages { try stage.record(event) }
+                record(event)
+            } else {
+                _ = try store.commit(IngestBatch(readings: [], quarantined: [], events: [event]))
             }
         } catch {
             logger.error("store.event_failed", metadata: ["error": "\(error)"])

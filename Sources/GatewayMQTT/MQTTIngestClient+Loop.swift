@@ -28,6 +28,15 @@ extension MQTTIngestClient {
     func runConnections(_ connection: IngestConnection, wake: WakePipe) throws {
         var backoff = DecorrelatedJitterBackoff(options.broker.reconnect)
         var socketOpenedOnce = false
+        // Whether the handler has been told the link is down (once per outage): a lost connection
+        // says so at once; a connection that never came up — the broker is down when the gateway
+        // starts — says so at its first failure, not at every retry.
+        var toldDown = false
+        func tellDown(_ reason: String) {
+            guard !toldDown else { return }
+            toldDown = true
+            handler.connectionChanged(.disconnected(reason: reason))
+        }
         while !isStopRequested {
             heartbeat()
             if waitWhilePaused(wake: wake) { break }
@@ -41,25 +50,31 @@ extension MQTTIngestClient {
                 throw error
             } catch {
                 logger.warning("MQTT connect failed", metadata: connection.metadata(["error": "\(error)"]))
+                tellDown("cannot connect: \(error)")
                 if waitForStop(seconds: backoff.nextDelay(), wake: wake) { break }
                 continue
             }
             let outcome = serve(connection, wake: wake)
             state.withLock { $0.connected = false }
-            if connection.accepted { backoff.reset() }
+            if connection.accepted {
+                backoff.reset()
+                toldDown = false
+            }
             if case .paused = outcome {
                 logger.notice("MQTT ingest paused: disconnected gracefully; the broker queues for our session", metadata: connection.metadata())
-                handler.connectionChanged(.disconnected(reason: "paused: the buffer is full (buffer.when_full: pause_ingest)"))
+                tellDown("paused: the buffer is full (buffer.when_full: pause_ingest)")
                 continue
             }
             guard case .lost(let reason) = outcome else { break }
             if connection.accepted {
                 logger.warning("MQTT connection lost", metadata: connection.metadata(["reason": "\(reason)"]))
-                handler.connectionChanged(.disconnected(reason: reason))
+                tellDown(reason)
             } else if let refusal = connection.refusal {
                 logger.error("MQTT connection refused", metadata: connection.metadata(["error": "\(refusal)"]))
+                tellDown("the broker refused the connection: \(refusal)")
             } else {
                 logger.warning("MQTT connection failed before CONNACK", metadata: connection.metadata(["reason": "\(reason)"]))
+                tellDown(reason)
             }
             if isStopRequested { break }
             let delay = backoff.nextDelay()

@@ -170,7 +170,7 @@ import Testing
         try harness.startDaemon()
         let feed = try SequenceFeed(brokerURL: harness.broker.url)
         // ~1.5× what fits in 2 MiB, so that the store passes `max_bytes` while the feed runs (40,000
-        // readings left it at 98 %, and the test then waited ~60 s for the no_data alerts' rows).
+        // readings left it at 98 %, and the test then waited ~60 s for some later write to push it over).
         let total = 60_000
         for i in 0..<total { try feed.publish(i) }
         #expect(feed.finish())

@@ -23,6 +23,12 @@ public struct GatewayEvent: Sendable, Hashable {
         case diskFull = "disk_full"
         /// The file system has room again.
         case diskSpaceReturned = "disk_space_returned"
+        /// The gateway stopped receiving from the local broker: an established connection was lost,
+        /// ingest was paused (`buffer.when_full: pause_ingest`), or the first connection failed.
+        /// No device's silence means anything until it returns: `no_data` is held.
+        case brokerLinkDown = "broker_link_down"
+        /// Connected to the local broker again (after `broker_link_down`).
+        case brokerLinkUp = "broker_link_up"
     }
 
     public var timestamp: EpochMillis

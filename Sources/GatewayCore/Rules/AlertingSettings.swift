@@ -10,11 +10,18 @@ public struct AlertingSettings: Sendable, Hashable {
     public var floodNewAlerts: Int
     public var floodWindowMillis: Int64
     public var floodEndBelow: Int
+    /// How long the link to the local broker may be down before `broker.link_down` is raised. A
+    /// broker restart or a network blip of a few seconds raises nothing (the devices' `no_data`
+    /// alerts are held from the first moment either way). Default 30 s: well within a control
+    /// room's expectation of "we are blind", past mosquitto's restart time.
+    public var brokerLinkDownAfterMillis: Int64
 
     public init(
         chatteringActivations: Int = 3, chatteringWindowMillis: Int64 = 60_000, chatteringShelveMillis: Int64 = 3_600_000,
-        floodNewAlerts: Int = 10, floodWindowMillis: Int64 = 600_000, floodEndBelow: Int = 5
+        floodNewAlerts: Int = 10, floodWindowMillis: Int64 = 600_000, floodEndBelow: Int = 5,
+        brokerLinkDownAfterMillis: Int64 = 30_000
     ) {
+        self.brokerLinkDownAfterMillis = brokerLinkDownAfterMillis
         self.chatteringActivations = chatteringActivations
         self.chatteringWindowMillis = chatteringWindowMillis
         self.chatteringShelveMillis = chatteringShelveMillis

@@ -19,8 +19,13 @@ public enum GatewayRuleID {
     /// The file system under the store is full; clears when it has room again.
     public static let storeDiskFull = "store.disk_full"
 
+    /// The gateway has received nothing from the local broker for `alerting.broker_link_down_after`
+    /// (default 30 s); clears when it is connected again. While the link is down the devices'
+    /// `no_data` alerts are held: one alert for the cause, not one per silent device.
+    public static let brokerLinkDown = "broker.link_down"
+
     /// The gateway's own conditions: raised and cleared by gateway events, not by readings.
-    public static let conditions: Set<String> = [bufferHighWater, bufferDropping, storeDiskFull]
+    public static let conditions: Set<String> = [bufferHighWater, bufferDropping, storeDiskFull, brokerLinkDown]
 
     /// Whether the engine itself owns alerts of this rule id (no configured rule: a restore under a
     /// new configuration never closes them as `rule_removed`).

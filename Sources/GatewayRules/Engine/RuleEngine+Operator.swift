@@ -156,7 +156,8 @@ extension RuleEngine {
     /// `gateway.store_recovered`; safety alerts: never shelved or flooded) that operators
     /// acknowledge, which also ends it. The buffer's conditions (`buffer.high_water`, warning;
     /// `buffer.dropping` and `store.disk_full`, critical) are raised by their start events and
-    /// cleared by their end events. `session_created` raises nothing.
+    /// cleared by their end events. `session_created` raises nothing. A `broker_link_down` holds
+    /// every `no_data` and, once it lasts, raises `broker.link_down` (see `BrokerOutage`).
     public mutating func recordGatewayEvent(_ event: GatewayEvent) -> [AlertEvent] {
         switch event.kind {
         case .possibleDataGap: return raiseGatewayAlert(GatewayRuleID.possibleDataGap, severity: .warning, event)
@@ -171,6 +172,10 @@ extension RuleEngine {
         // Ingest stops (acknowledgements withheld) until there is room: critical.
         case .diskFull: return raiseCondition(GatewayRuleID.storeDiskFull, severity: .critical, event)
         case .diskSpaceReturned: return clearCondition(GatewayRuleID.storeDiskFull, event)
+        // `no_data` held at once; `broker.link_down` (critical: the control room is blind) once
+        // the outage lasts `alerting.broker_link_down_after`.
+        case .brokerLinkDown: return brokerLinkDown(event)
+        case .brokerLinkUp: return brokerLinkUp(event)
         }
     }
 

@@ -79,7 +79,7 @@ extension RuleEngine {
                 let index = top.target
                 guard trackers[index].scheduledAt == top.due else { continue }
                 trackers[index].scheduledAt = nil
-                if let due = trackers[index].noDataDue(), due <= top.due {
+                if let due = noDataDue(index), due <= top.due {
                     trackers[index].s.severity = .warning
                     trackers[index].s.threshold = nil
                     trackers[index].s.conditionValue = nil
@@ -110,10 +110,7 @@ extension RuleEngine {
                 due = since + rule.offDelayMillis
             }
         }
-        if trackers[index].isNoData, trackers[index].s.severity == nil, let last = trackers[index].s.lastTime {
-            let noData = last + trackers[index].noDataMillis
-            due = min(due ?? noData, noData)
-        }
+        if let noData = noDataDue(index) { due = min(due ?? noData, noData) }
         return due
     }
 
@@ -150,6 +147,7 @@ extension RuleEngine {
         for index in expired {
             endOutOfService(index, actor: nil, note: nil, at: now, into: &events)
         }
+        alertBrokerOutageIfDue(at: now, into: &events)
         recomputeWallDue()
     }
 
@@ -163,6 +161,7 @@ extension RuleEngine {
         for index in outOfServiceDevices {
             if let until = devices[index].outOfService?.until { due = min(due ?? until, until) }
         }
+        if let outage = brokerOutageAlertDue { due = min(due ?? outage, outage) }
         nextWallDue = due
     }
 }

@@ -25,6 +25,11 @@ public struct RuleEngineState: Sendable, Hashable, Codable {
     public var seriesChunks: Int?
     var outOfService: [DeviceOutOfService]
     var sites: [SiteState]
+    /// The local broker link was down when the snapshot was taken (absent in older snapshots, and
+    /// while the link is up): after a restart `no_data` stays held until the first connection.
+    var brokerOutage: BrokerOutage?
+    /// Event time the link last came back (see ``RuleEngine``); absent in older snapshots.
+    var noDataResumedAt: EpochMillis?
 
     /// One series' entry: its key, route and each rule's memory.
     public struct SeriesState: Sendable, Hashable, Codable {
@@ -68,7 +73,8 @@ extension RuleEngine {
             version: 1, nextAlertNumber: nextAlertNumber, watermark: watermark, wallTime: wallTime, lastSeq: lastSeq,
             alerts: activeAlerts, series: [],
             outOfService: devicesOutOfService.map { RuleEngineState.DeviceOutOfService(device: $0.0, period: $0.1) },
-            sites: sites.map { RuleEngineState.SiteState(site: $0.name, activations: $0.activations, floodAlertID: $0.floodAlertID) })
+            sites: sites.map { RuleEngineState.SiteState(site: $0.name, activations: $0.activations, floodAlertID: $0.floodAlertID) },
+            brokerOutage: brokerOutage, noDataResumedAt: noDataResumedAt)
     }
 
     /// How many series the engine knows.
@@ -95,6 +101,8 @@ extension RuleEngine {
         watermark = state.watermark
         wallTime = state.wallTime
         lastSeq = state.lastSeq
+        brokerOutage = state.brokerOutage
+        noDataResumedAt = state.noDataResumedAt
         for record in state.alerts { alerts[record.id] = record }
         for site in state.sites {
             let index = siteSlot(site.site)

@@ -64,6 +64,12 @@ public struct RuleEngine: Sendable {
     var shelvedTrackers: [Int] = []
     var outOfServiceDevices: [Int] = []
     var nextWallDue: EpochMillis?
+    /// The local broker link is down (a `broker_link_down` event, not yet followed by
+    /// `broker_link_up`): every `no_data` is held until it returns.
+    var brokerOutage: BrokerOutage?
+    /// Event time at which the link last came back: a `no_data` period runs from there at the
+    /// earliest, so that a device gets a whole period to report after an outage.
+    var noDataResumedAt: EpochMillis?
 
     /// Events produced while restoring a snapshot (alerts of rules no longer configured are closed
     /// with `rule_removed`); the daemon appends them to the history before anything else.

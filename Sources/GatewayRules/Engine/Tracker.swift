@@ -118,7 +118,7 @@ extension Tracker {
     }
 
     /// `no_data` as time passes: the condition begins once `noDataMillis` went by without a reading.
-    mutating func noDataDue() -> EpochMillis? {
+    func noDataDue() -> EpochMillis? {
         guard isNoData, s.severity == nil, let last = s.lastTime else { return nil }
         return last + noDataMillis
     }
