@@ -104,10 +104,11 @@ struct AlertingSectionTests {
             alerting:
               chattering: { activations: 4, window: 2m, shelve_for: 30m }
               flood: { new_alerts: 20, window: 5m, end_below: 8 }
+              broker_link_down_after: 2m
             """)
         #expect(try #require(load(yaml)).configuration.rules.alerting == AlertingSettings(
             chatteringActivations: 4, chatteringWindowMillis: 120_000, chatteringShelveMillis: 1_800_000,
-            floodNewAlerts: 20, floodWindowMillis: 300_000, floodEndBelow: 8))
+            floodNewAlerts: 20, floodWindowMillis: 300_000, floodEndBelow: 8, brokerLinkDownAfterMillis: 120_000))
         #expect(try #require(load(minimalConfig("alerting: { flood: { window: 1h } }"))).configuration.rules.alerting
             == AlertingSettings(floodWindowMillis: 3_600_000))
     }
@@ -130,6 +131,8 @@ struct AlertingSectionTests {
                           containing: ["end_below must not exceed it", "new_alerts (4)", "end_below 5"])
         expectOnlyProblem(in: minimalConfig("alerting: { flood: { new_alerts: 4, end_below: 6 } }"), at: "alerting.flood.end_below", line: 4,
                           containing: ["end_below must not exceed it"])
+        expectOnlyProblem(in: minimalConfig("alerting: { broker_link_down_after: 0s }"), at: "alerting.broker_link_down_after", line: 4,
+                          containing: ["longer than 0s"])
     }
 }
 
