@@ -11,20 +11,10 @@ import Testing
 /// A pass of the enforcer over a real store: the snapshot operators see follows what was deleted.
 @Suite struct BufferEnforcerTests {
     @Test func aPassRecordsTotalsUsedBytesAndFullness() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("buffer-enforcer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("gateway.sqlite").path
-        var logger = Logger(label: "test.buffer")
-        logger.logLevel = .critical
-        let store = try ReadingStore(path: path, synchronous: .normal, logger: logger)
+        let fixture = try StoreFixture()
+        let (path, logger, store) = (fixture.path, fixture.logger, fixture.store)
         let now: EpochMillis = 1_795_766_400_000
-        _ = try store.commit(IngestBatch(readings: (0..<100).map { i in
-            Reading(
-                utility: .water, site: "s", device: "d", metric: "volume", value: Double(i), unit: "m3",
-                timestamp: now - 90 * 86_400_000 + EpochMillis(i), receivedAt: now - 90 * 86_400_000 + EpochMillis(i),
-                quality: [], topic: "t/d")
-        }))
+        try fixture.commit(100, devices: 1, from: now - 90 * 86_400_000)
         let keeper = try BufferKeeper(path: path, synchronous: .normal)
         let enforcer = BufferEnforcer(
             keeper: keeper,
@@ -42,19 +32,10 @@ import Testing
     /// drop still reports the high-water condition, so `buffer.dropping` never comes without
     /// `buffer.high_water` (the end-to-end test once saw both alerts only after they had cleared).
     @Test func aPassThatDropsReportsHighWaterEvenWhenTheDropEndsBelowTheMark() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("buffer-enforcer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("gateway.sqlite").path
-        var logger = Logger(label: "test.buffer")
-        logger.logLevel = .critical
-        let store = try ReadingStore(path: path, synchronous: .normal, logger: logger)
+        let fixture = try StoreFixture()
+        let (path, logger, store) = (fixture.path, fixture.logger, fixture.store)
         let now: EpochMillis = 1_795_766_400_000
-        _ = try store.commit(IngestBatch(readings: (0..<3_000).map { i in
-            Reading(
-                utility: .water, site: "s", device: "d\(i % 50)", metric: "volume", value: Double(i), unit: "m3",
-                timestamp: now + EpochMillis(i), receivedAt: now + EpochMillis(i), quality: [], topic: "t/d")
-        }))
+        try fixture.commit(3_000, devices: 50, from: now)
         try store.mergeNow()
         let keeper = try BufferKeeper(path: path, synchronous: .normal, chunkRows: 5_000)
         let full = try keeper.usedBytes()
@@ -75,6 +56,35 @@ import Testing
         try keeper.close()
         try store.close()
     }
+}
+
+/// A real store in a folder of its own, removed with the fixture.
+final class StoreFixture {
+    let directory: URL
+    let path: String
+    let logger: Logger
+    let store: ReadingStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("buffer-enforcer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("gateway.sqlite").path
+        var logger = Logger(label: "test.buffer")
+        logger.logLevel = .critical
+        self.logger = logger
+        store = try ReadingStore(path: path, synchronous: .normal, logger: logger)
+    }
+
+    /// `count` readings (values 0, 1, …) a millisecond apart from `start`, over `devices` devices.
+    func commit(_ count: Int, devices: Int, from start: EpochMillis) throws {
+        _ = try store.commit(IngestBatch(readings: (0..<count).map { i in
+            Reading(
+                utility: .water, site: "s", device: "d\(i % devices)", metric: "volume", value: Double(i), unit: "m3",
+                timestamp: start + EpochMillis(i), receivedAt: start + EpochMillis(i), quality: [], topic: "t/d")
+        }))
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 }
 
 /// A wall clock that always says the same time.
