@@ -34,6 +34,12 @@ extension ReadingStore {
     /// query delays it until it ends. A failure changes nothing committed (the next call retries).
     func syncIfDue(_ state: inout WriterState) {
         guard let syncInterval, ContinuousClock.now - state.lastCheckpoint >= syncInterval else { return }
+        checkpoint(&state)
+    }
+
+    /// A passive checkpoint, remembered for `syncIfDue`. PASSIVE: it never waits for readers; what
+    /// a reader still needs is copied by a later one. A failure changes nothing committed.
+    private func checkpoint(_ state: inout WriterState) {
         _ = try? queue.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         state.lastCheckpoint = ContinuousClock.now
     }
@@ -46,9 +52,7 @@ extension ReadingStore {
             try checkOpen(state, "merge")
             var moved = 0
             // A merge in progress first, then one of everything left.
-            if state.merge != nil {
-                while state.merge != nil { moved += try mergeChunk(&state) }
-            }
+            while state.merge != nil { moved += try mergeChunk(&state) }
             guard state.recentRows > 0 else { return moved }
             repeat { moved += try mergeChunk(&state) } while state.merge != nil
             return moved
@@ -100,7 +104,7 @@ extension ReadingStore {
             }
         }
         if let start { ranges.append(start...last) }
-        return MergePlan(throughSeq: throughSeq, ranges: ArraySlice(ranges))
+        return MergePlan(ranges: ArraySlice(ranges))
     }
 
     /// Moves one chunk — the hot rows up to the plan's seq of one series range — into `readings`
@@ -124,35 +128,34 @@ extension ReadingStore {
                 guard let current = plan, let range = current.ranges.first else { return .commit }
                 let arguments: StatementArguments = [range.lowerBound, range.upperBound]
                 let rows = "FROM readings_recent WHERE seq IN (SELECT seq FROM temp.merge_plan WHERE series_id BETWEEN ? AND ?)"
-                guard let maxTs = try Int64.fetchOne(db, sql: "SELECT max(ts) \(rows)", arguments: arguments) else {
-                    plan?.ranges.removeFirst()
-                    return .commit
+                // No rows left in the range (the buffer keeper deleted them): it is done all the same.
+                if let maxTs = try Int64.fetchOne(db, sql: "SELECT max(ts) \(rows)", arguments: arguments) {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO series_stats(series_id, row_count, first_ts, last_ts, min_value, max_value, sum_value)
+                            SELECT series_id, count(*), min(ts), max(ts), min(value), max(value), sum(value)
+                              \(rows) GROUP BY series_id
+                            ON CONFLICT(series_id) DO UPDATE SET
+                                row_count = row_count + excluded.row_count,
+                                first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
+                                min_value = min(min_value, excluded.min_value), max_value = max(max_value, excluded.max_value),
+                                sum_value = sum_value + excluded.sum_value
+                            """, arguments: arguments)
+                    try db.execute(
+                        sql: """
+                            INSERT OR IGNORE INTO readings(seq, series_id, ts, value, received_at, quality, topic_id)
+                            SELECT seq, series_id, ts, value, received_at, quality, topic_id
+                              \(rows) ORDER BY series_id, ts
+                            """, arguments: arguments)
+                    moved = db.changesCount
+                    try db.execute(sql: "DELETE \(rows)", arguments: arguments)
+                    offered = db.changesCount
+                    let newWatermark = max(state.watermark ?? .min, maxTs)
+                    try db.execute(
+                        sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        arguments: [MetaKey.mergeWatermark, String(newWatermark)])
+                    watermark = newWatermark
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO series_stats(series_id, row_count, first_ts, last_ts, min_value, max_value, sum_value)
-                        SELECT series_id, count(*), min(ts), max(ts), min(value), max(value), sum(value)
-                          \(rows) GROUP BY series_id
-                        ON CONFLICT(series_id) DO UPDATE SET
-                            row_count = row_count + excluded.row_count,
-                            first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),
-                            min_value = min(min_value, excluded.min_value), max_value = max(max_value, excluded.max_value),
-                            sum_value = sum_value + excluded.sum_value
-                        """, arguments: arguments)
-                try db.execute(
-                    sql: """
-                        INSERT OR IGNORE INTO readings(seq, series_id, ts, value, received_at, quality, topic_id)
-                        SELECT seq, series_id, ts, value, received_at, quality, topic_id
-                          \(rows) ORDER BY series_id, ts
-                        """, arguments: arguments)
-                moved = db.changesCount
-                try db.execute(sql: "DELETE \(rows)", arguments: arguments)
-                offered = db.changesCount
-                let newWatermark = max(state.watermark ?? .min, maxTs)
-                try db.execute(
-                    sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    arguments: [MetaKey.mergeWatermark, String(newWatermark)])
-                watermark = newWatermark
                 plan?.ranges.removeFirst()
                 if plan?.ranges.isEmpty == true { try db.execute(sql: "DELETE FROM temp.merge_plan") }
                 return .commit
@@ -168,11 +171,8 @@ extension ReadingStore {
         }
         // A chunk leaves a few hundred pages in the WAL. Copying them into the database file now, in
         // maintenance, keeps the WAL under `wal_autocheckpoint` (1,000 pages), so that SQLite's own
-        // checkpoint seldom runs inside an ingest commit, on the ack path. PASSIVE: it never waits
-        // for readers; what a reader still needs is copied by a later one. Only an optimisation: a
-        // failure here changes nothing that was committed.
-        _ = try? queue.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
-        state.lastCheckpoint = ContinuousClock.now
+        // checkpoint seldom runs inside an ingest commit, on the ack path.
+        checkpoint(&state)
         let elapsed = ContinuousClock.now - started
         if offered > moved {
             // Invariant 5 says this cannot happen; the rows are safe (their keys are in `readings`).

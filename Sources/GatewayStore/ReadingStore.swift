@@ -125,8 +125,7 @@ public final class ReadingStore: Sendable {
         self.mergeThresholdRows = max(1, mergeThresholdRows)
         self.mergeMaxAge = .milliseconds(Int64((max(0, mergeMaxAgeSeconds) * 1000).rounded()))
         self.mergeChunkRows = max(1, mergeChunkRows)
-        self.syncInterval = synchronous == .normal
-            ? syncIntervalSeconds.map { .milliseconds(Int64((max(0, $0) * 1000).rounded())) } : nil
+        self.syncInterval = synchronous == .normal ? syncIntervalSeconds.map { .seconds(max(0, $0)) } : nil
 
         let queue: DatabaseQueue
         do {

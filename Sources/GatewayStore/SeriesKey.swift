@@ -42,9 +42,9 @@ struct WriterState: Sendable {
     var lastCheckpoint = ContinuousClock.now
 }
 
-/// A merge of the hot tier in chunks: the rows up to `throughSeq`, series range by series range.
+/// A merge of the hot tier in chunks: the rows listed in `temp.merge_plan` when it was planned,
+/// series range by series range.
 struct MergePlan: Sendable {
-    let throughSeq: Int64
     /// Inclusive series-id ranges, each holding about `mergeChunkRows` rows; done from the front.
     var ranges: ArraySlice<ClosedRange<Int64>>
 }
